@@ -1,0 +1,16 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+
+from trajectoires.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+]
+urlpatterns += i18n_patterns(
+    path("", include("trajectoires.site.urls")),
+    path("annuaire/", include("trajectoires.geo.urls")),
+    path("territoires/", include("trajectoires.territories.urls")),
+    path("referentiel/", include("trajectoires.referential.urls")),
+    path("compte/", include("trajectoires.accounts.urls")),
+    prefix_default_language=False,
+)

@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from trajectoires.site.demo import demo_load, demo_logins
+
+
+class Command(BaseCommand):
+    help = "Load the demo alliance (idempotent) and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--logins", action="store_true", help="only print the demo logins")
+
+    def handle(self, *args, logins: bool, **options):
+        if not logins:
+            try:
+                created = demo_load()
+            except LookupError as error:
+                raise CommandError(str(error)) from error
+            self.stdout.write(f"Demo alliance: {len(created)} item(s) created" + (f" ({', '.join(created)})." if created else "."))
+        self.stdout.write("Demo logins (e-mail / password / role):")
+        for email, password, role in demo_logins():
+            self.stdout.write(f"  {email}  /  {password}  ({role})")

@@ -1,0 +1,40 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from .forms import TerritoryForm
+from .selectors import territory_get, territory_list, territory_population
+from .services import territory_create
+
+
+def territory_index(request):
+    return render(request, "territories/territory_list.html", {"territories": territory_list()})
+
+
+def territory_detail(request, slug: str):
+    territory = territory_get(slug)
+    return render(
+        request,
+        "territories/territory_detail.html",
+        {"territory": territory, "population": territory_population(territory)},
+    )
+
+
+@login_required
+def territory_new(request):
+    # Only platform staff create territories at this stage; to others the page does not exist.
+    if not request.user.is_staff:
+        raise Http404
+    form = TerritoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            territory = territory_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The territory “%(name)s” was created.") % {"name": territory.name})
+            return redirect(territory)
+    return render(request, "territories/territory_form.html", {"form": form})
