@@ -16,9 +16,13 @@ from trajectoires.geo.snapshot import DEFAULT_PATH, SOURCE_PACKAGE, build_payloa
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--version", default="6.0.0", help="package version (default: 6.0.0)")
-    parser.add_argument("--millesime", type=int, default=2026, help="year of the COG it holds (default: 2026)")
+    parser.add_argument(
+        "--millesime", type=int, default=2026, help="year of the COG it holds (default: 2026)"
+    )
     parser.add_argument("--output", type=Path, default=DEFAULT_PATH)
     args = parser.parse_args()
 
@@ -26,7 +30,8 @@ def main() -> None:
         work = Path(folder)
         subprocess.run(
             ["npm", "pack", f"{SOURCE_PACKAGE}@{args.version}", "--silent", "--pack-destination", folder],
-            check=True, capture_output=True,
+            check=True,
+            capture_output=True,
         )
         (archive,) = work.glob("*.tgz")
         with tarfile.open(archive) as tar:
@@ -34,7 +39,10 @@ def main() -> None:
         payload = build_payload(work / "package" / "data", version=args.version, millesime=args.millesime)
     write_snapshot(payload, args.output)
     size = args.output.stat().st_size
-    print(f"{args.output}: {size / 1024:.0f} KiB, " + ", ".join(f"{n} {k}" for k, n in payload["counts"].items()))
+    print(
+        f"{args.output}: {size / 1024:.0f} KiB, "
+        + ", ".join(f"{n} {k}" for k, n in payload["counts"].items())
+    )
 
 
 if __name__ == "__main__":

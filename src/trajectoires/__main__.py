@@ -1,10 +1,10 @@
 """The `trajectoires` command.
 
-    trajectoires serve [--production] [--host H] [--port P]
-    trajectoires demo            load the demo alliance (idempotent)
-    trajectoires geo import      load the geography snapshot (idempotent)
-    trajectoires bench           measure speed (see docs/testing.md)
-    trajectoires <command>       any Django management command (migrate, territory, …)
+trajectoires serve [--production] [--host H] [--port P]
+trajectoires demo            load the demo alliance (idempotent)
+trajectoires geo import      load the geography snapshot (idempotent)
+trajectoires bench           measure speed (see docs/testing.md)
+trajectoires <command>       any Django management command (migrate, territory, …)
 """
 
 import argparse
@@ -22,9 +22,20 @@ def serve(argv: list[str]) -> None:
     if args.production:
         os.execvp(  # noqa: S606 — replaces this process with gunicorn, arguments are ours
             sys.executable,
-            [sys.executable, "-m", "gunicorn", "trajectoires.config.wsgi:application",
-             "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers),
-             "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "trajectoires.config.wsgi:application",
+                "--bind",
+                f"{args.host}:{args.port}",
+                "--workers",
+                str(args.workers),
+                "--access-logfile",
+                "-",
+                "--forwarded-allow-ips",
+                os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            ],
         )
     from django.core.management import execute_from_command_line
 

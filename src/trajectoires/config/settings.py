@@ -143,8 +143,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Front-end packages from npm are copied here by `make assets` (never committed).
-STATICFILES_DIRS = [PACKAGE_DIR / "static"] + ([BUILD_DIR / "static"] if (BUILD_DIR / "static").is_dir() else [])
+STATICFILES_DIRS = [PACKAGE_DIR / "static"] + (
+    [BUILD_DIR / "static"] if (BUILD_DIR / "static").is_dir() else []
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -177,7 +180,23 @@ if HTTPS:
 SESSION_COOKIE_HTTPONLY = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail goes to the console unless an SMTP server is given.
+if smtp_host := os.environ.get("SMTP_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": smtp_host,
+                "port": int(os.environ.get("SMTP_PORT", "587")),
+                "username": os.environ.get("SMTP_USER", ""),
+                "password": os.environ.get("SMTP_PASSWORD", ""),
+                "use_tls": _flag("SMTP_TLS", default=True),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Trajectoires <noreply@localhost>")
 
 LOGGING = {
     "version": 1,

@@ -12,7 +12,9 @@ SYSTEM_ACTOR = "system"
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """The fields whose value differs, as {field: [before, after]}."""
     keys = before.keys() | after.keys()
-    return {key: [before.get(key), after.get(key)] for key in sorted(keys) if before.get(key) != after.get(key)}
+    return {
+        key: [before.get(key), after.get(key)] for key in sorted(keys) if before.get(key) != after.get(key)
+    }
 
 
 def audit_record(

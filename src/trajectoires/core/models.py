@@ -20,8 +20,12 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_label = models.CharField(_("actor label"), max_length=200, blank=True)
     action = models.CharField(_("action"), max_length=100, db_index=True)

@@ -47,9 +47,14 @@ class AreaAncestry(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["area", "ancestor"], name="area_ancestry_unique"),
-            models.CheckConstraint(condition=~models.Q(area=models.F("ancestor")), name="area_not_own_ancestor"),
+            models.CheckConstraint(
+                condition=~models.Q(area=models.F("ancestor")), name="area_not_own_ancestor"
+            ),
         ]
         indexes = [models.Index(fields=["ancestor", "area"], name="area_ancestry_down_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} ⊂ {self.ancestor_id}"
 
 
 class AreaAlias(models.Model):

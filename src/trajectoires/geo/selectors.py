@@ -13,6 +13,8 @@ from .models import Area, AreaAlias
 
 SEARCH_MAX_LENGTH = 100
 SEARCH_LIMIT = 20
+# What people type for the most common words of French place names.
+ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 _CODE = re.compile(r"[0-9][0-9ab][0-9]{0,7}", re.IGNORECASE)
 _REFERENCE = re.compile(r"(?P<kind>[a-z]+)[:\-](?P<code>[0-9a-z]{2,9})", re.IGNORECASE)
 
@@ -40,14 +42,22 @@ def area_search(query: str, *, limit: int = SEARCH_LIMIT) -> list[AreaHit]:
     if _CODE.fullmatch(text):
         code = text.upper()
         matches = current.filter(
-            Q(code=code) | Q(siren=code) | Q(postal_codes__code=code) | Q(code__startswith=code, kind=AreaKind.COMMUNE)
+            Q(code=code)
+            | Q(siren=code)
+            | Q(postal_codes__code=code)
+            | Q(code__startswith=code, kind=AreaKind.COMMUNE)
         ).distinct()
         ranked = matches.annotate(
-            rank=Case(When(Q(code=code) | Q(siren=code), then=Value(0)), default=Value(1), output_field=IntegerField())
+            rank=Case(
+                When(Q(code=code) | Q(siren=code), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
         )
         areas = list(_with_context(ranked.order_by("rank", "-population", "name"))[:limit])
         return [AreaHit(area) for area in areas]
 
+    key = " ".join(ABBREVIATIONS.get(word, word) for word in key.split())
     words = Q()
     for word in key.split():
         words &= Q(search_key__contains=word)
@@ -70,7 +80,9 @@ def _alias_hits(key: str, words: Q, *, exclude: set[int], limit: int) -> list[Ar
     aliases = (
         AreaAlias.objects.filter(words, area__is_obsolete=False)
         .exclude(area_id__in=exclude)
-        .annotate(rank=Case(When(search_key=key, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .annotate(
+            rank=Case(When(search_key=key, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
         .select_related("area")
         .order_by("rank", "-area__population", "name")[: limit * 2]
     )
@@ -91,7 +103,7 @@ def area_get(kind: str, code: str) -> Area:
 
 def area_from_reference(reference: str) -> Area | None:
     """An area from what a person types: `epci:200040715`, `region:84`, or a bare code —
-    5 characters for a commune, 9 digits for an EPCI, EPT or a commune's SIREN, 2–3 for a
+    5 characters for a commune, 9 digits for an EPCI, EPT or a commune's SIREN, 2 or 3 for a
     département."""
     text = reference.strip().lower()
     current = Area.objects.filter(is_obsolete=False)
@@ -118,7 +130,7 @@ def area_children(area: Area, kind: str) -> QuerySet[Area]:
     return (
         Area.objects.filter(ancestry_links__ancestor=area, kind=kind, is_obsolete=False)
         .only("kind", "code", "name", "population", "epci_type")
-        .order_by("name", "code")
+        .order_by("search_key", "code")
     )
 
 

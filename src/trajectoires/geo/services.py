@@ -93,8 +93,15 @@ def _desired_areas(snapshot: Snapshot) -> tuple[dict[AreaKey, dict[str, Any]], d
     ancestors: dict[AreaKey, set[AreaKey]] = defaultdict(set)
     totals: dict[AreaKey, int] = defaultdict(int)
 
-    def add(kind: str, code: str, name: str, *, siren: str = "", population: int | None = None,
-            epci_type: str = "") -> AreaKey:
+    def add(
+        kind: str,
+        code: str,
+        name: str,
+        *,
+        siren: str = "",
+        population: int | None = None,
+        epci_type: str = "",
+    ) -> AreaKey:
         key = (kind, code)
         areas[key] = {"name": name, "siren": siren, "population": population, "epci_type": epci_type}
         return key
@@ -109,11 +116,13 @@ def _desired_areas(snapshot: Snapshot) -> tuple[dict[AreaKey, dict[str, Any]], d
         for scale in ancestors[key]:
             totals[scale] += population or 0
     for siren, name, epci_type, population, members in snapshot.epci:
-        _add_group(add(AreaKind.EPCI, siren, name, siren=siren, population=population, epci_type=epci_type),
-                   members, ancestors)
+        _add_group(
+            add(AreaKind.EPCI, siren, name, siren=siren, population=population, epci_type=epci_type),
+            members,
+            ancestors,
+        )
     for siren, name, population, members in snapshot.ept:
-        _add_group(add(AreaKind.EPT, siren, name, siren=siren, population=population),
-                   members, ancestors)
+        _add_group(add(AreaKind.EPT, siren, name, siren=siren, population=population), members, ancestors)
     for key, total in totals.items():
         areas[key]["population"] = total
     return areas, ancestors
@@ -128,13 +137,18 @@ def _add_group(key: AreaKey, members: list[str], ancestors: dict[AreaKey, set[Ar
 
 
 def _sync_areas(desired: dict[AreaKey, dict[str, Any]], report: ImportReport) -> None:
-    existing = {(area.kind, area.code): area for area in Area.objects.only("kind", "code", "is_obsolete", *AREA_FIELDS)}
+    existing = {
+        (area.kind, area.code): area
+        for area in Area.objects.only("kind", "code", "is_obsolete", *AREA_FIELDS)
+    }
     to_create: list[tuple] = []
     to_update: list[Area] = []
     for key, values in desired.items():
         area = existing.get(key)
         if area is None:
-            to_create.append((*key, search_key(values["name"]), False, *(values[field] for field in AREA_FIELDS)))
+            to_create.append(
+                (*key, search_key(values["name"]), False, *(values[field] for field in AREA_FIELDS))
+            )
         elif area.is_obsolete or any(getattr(area, field) != value for field, value in values.items()):
             for field, value in values.items():
                 setattr(area, field, value)

@@ -17,7 +17,11 @@ FORMAT = 1
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "cog-snapshot.json.gz"
 SOURCE_PACKAGE = "@etalab/decoupage-administratif"
 LISTS = ("regions", "departements", "communes", "aliases", "epci", "ept")
-ALIAS_TYPES = {"commune-deleguee": "deleguee", "commune-associee": "associee", "arrondissement-municipal": "arrondissement"}
+ALIAS_TYPES = {
+    "commune-deleguee": "deleguee",
+    "commune-associee": "associee",
+    "arrondissement-municipal": "arrondissement",
+}
 
 
 class SnapshotError(Exception):
@@ -49,8 +53,15 @@ def build_payload(data_dir: Path, *, version: str, millesime: int) -> dict[str, 
     raw_communes = load("communes")
     current = [c for c in raw_communes if c["type"] == "commune-actuelle"]
     communes = [
-        [c["code"], c["nom"], c["departement"], c["region"], c.get("siren", ""), c.get("population"),
-         sorted(c.get("codesPostaux", []))]
+        [
+            c["code"],
+            c["nom"],
+            c["departement"],
+            c["region"],
+            c.get("siren", ""),
+            c.get("population"),
+            sorted(c.get("codesPostaux", [])),
+        ]
         for c in current
     ]
     aliases = [
@@ -91,7 +102,10 @@ def write_snapshot(payload: dict[str, Any], path: Path) -> None:
     """Deterministic output: the same payload always gives the same bytes."""
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as out:
+    with (
+        path.open("wb") as raw,
+        gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=9, mtime=0) as out,
+    ):
         out.write(text.encode("utf-8"))
 
 

@@ -64,7 +64,9 @@ class Item(BilingualMixin, models.Model):
     version = models.ForeignKey(ReferentialVersion, on_delete=models.PROTECT, related_name="items")
     grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="items")
     code = models.CharField(_("code"), max_length=80)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
     position = models.PositiveSmallIntegerField(_("position"))
     label_fr = models.CharField(_("French label"), max_length=300)
     label_en = models.CharField(_("English label"), max_length=300)

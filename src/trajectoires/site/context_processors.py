@@ -8,7 +8,12 @@ def languages(request):
     current = get_language()
     return {
         "language_links": [
-            {"code": code, "name": name, "url": translate_url(request.get_full_path(), code), "current": code == current}
+            {
+                "code": code,
+                "name": name,
+                "url": translate_url(request.get_full_path(), code),
+                "current": code == current,
+            }
             for code, name in [("fr", "Français"), ("en", "English")]
             if code in dict(settings.LANGUAGES)
         ]

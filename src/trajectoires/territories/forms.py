@@ -23,9 +23,11 @@ class TerritoryForm(forms.Form):
     alliance_joined_on = forms.DateField(
         label=_("Member of the alliance since"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def clean_areas(self):
         references = [ref for ref in re.split(r"[\s,;]+", self.cleaned_data["areas"]) if ref]

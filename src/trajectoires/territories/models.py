@@ -16,7 +16,9 @@ class Territory(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=20, choices=TerritoryKind.choices)
     description = models.TextField(_("description"), blank=True)
     alliance_joined_on = models.DateField(_("member of the alliance since"))
-    areas = models.ManyToManyField(Area, through="TerritoryArea", related_name="territories", verbose_name=_("perimeter"))
+    areas = models.ManyToManyField(
+        Area, through="TerritoryArea", related_name="territories", verbose_name=_("perimeter")
+    )
 
     class Meta:
         ordering = ["name"]
@@ -36,3 +38,6 @@ class TerritoryArea(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["territory", "area"], name="territory_area_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.territory_id} → {self.area_id}"

@@ -61,18 +61,26 @@ def _check_perimeter(kind: str, areas: list[Area]) -> None:
     if expected := SINGLE_AREA_KINDS.get(TerritoryKind(kind) if kind in TerritoryKind.values else None):
         if len(areas) != 1 or areas[0].kind != expected:
             raise ValidationError(
-                {"areas": _("A territory of kind “%(kind)s” is exactly one area of that kind.")
-                 % {"kind": TerritoryKind(kind).label}}
+                {
+                    "areas": _("A territory of kind “%(kind)s” is exactly one area of that kind.")
+                    % {"kind": TerritoryKind(kind).label}
+                }
             )
         return
     ids = [area.pk for area in areas]
     if len(set(ids)) != len(ids):
         raise ValidationError({"areas": _("The same area is listed twice.")})
-    overlap = AreaAncestry.objects.filter(area_id__in=ids, ancestor_id__in=ids).select_related("area", "ancestor").first()
+    overlap = (
+        AreaAncestry.objects.filter(area_id__in=ids, ancestor_id__in=ids)
+        .select_related("area", "ancestor")
+        .first()
+    )
     if overlap:
         raise ValidationError(
-            {"areas": _("%(inner)s already lies inside %(outer)s: list one or the other.")
-             % {"inner": overlap.area, "outer": overlap.ancestor}}
+            {
+                "areas": _("%(inner)s already lies inside %(outer)s: list one or the other.")
+                % {"inner": overlap.area, "outer": overlap.ancestor}
+            }
         )
 
 

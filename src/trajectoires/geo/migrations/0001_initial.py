@@ -5,108 +5,202 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('region', 'Region'), ('departement', 'Département'), ('epci', 'EPCI'), ('ept', 'Territorial public establishment (EPT)'), ('commune', 'Commune')], max_length=12, verbose_name='kind')),
-                ('code', models.CharField(max_length=9, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('search_key', models.CharField(db_index=True, editable=False, max_length=200)),
-                ('siren', models.CharField(blank=True, db_index=True, max_length=9, verbose_name='SIREN')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
-                ('epci_type', models.CharField(blank=True, choices=[('CC', 'Communauté de communes'), ('CA', "Communauté d'agglomération"), ('CU', 'Communauté urbaine'), ('METRO', 'Métropole'), ('MET69', 'Métropole de Lyon')], max_length=5, verbose_name='EPCI type')),
-                ('is_obsolete', models.BooleanField(default=False, verbose_name='obsolete')),
-                ('obsolete_since', models.DateField(blank=True, null=True, verbose_name='obsolete since')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("region", "Region"),
+                            ("departement", "Département"),
+                            ("epci", "EPCI"),
+                            ("ept", "Territorial public establishment (EPT)"),
+                            ("commune", "Commune"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("code", models.CharField(max_length=9, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("search_key", models.CharField(db_index=True, editable=False, max_length=200)),
+                ("siren", models.CharField(blank=True, db_index=True, max_length=9, verbose_name="SIREN")),
+                ("population", models.PositiveIntegerField(blank=True, null=True, verbose_name="population")),
+                (
+                    "epci_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("CC", "Communauté de communes"),
+                            ("CA", "Communauté d'agglomération"),
+                            ("CU", "Communauté urbaine"),
+                            ("METRO", "Métropole"),
+                            ("MET69", "Métropole de Lyon"),
+                        ],
+                        max_length=5,
+                        verbose_name="EPCI type",
+                    ),
+                ),
+                ("is_obsolete", models.BooleanField(default=False, verbose_name="obsolete")),
+                ("obsolete_since", models.DateField(blank=True, null=True, verbose_name="obsolete since")),
             ],
             options={
-                'verbose_name': 'area',
-                'verbose_name_plural': 'areas',
-                'ordering': ['name', 'code'],
+                "verbose_name": "area",
+                "verbose_name_plural": "areas",
+                "ordering": ["name", "code"],
             },
         ),
         migrations.CreateModel(
-            name='GeoImport',
+            name="GeoImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('imported_at', models.DateTimeField(auto_now_add=True, verbose_name='imported at')),
-                ('snapshot_sha256', models.CharField(max_length=64)),
-                ('source_package', models.CharField(max_length=100)),
-                ('source_version', models.CharField(max_length=20)),
-                ('millesime', models.PositiveSmallIntegerField()),
-                ('report', models.JSONField(default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("imported_at", models.DateTimeField(auto_now_add=True, verbose_name="imported at")),
+                ("snapshot_sha256", models.CharField(max_length=64)),
+                ("source_package", models.CharField(max_length=100)),
+                ("source_version", models.CharField(max_length=20)),
+                ("millesime", models.PositiveSmallIntegerField()),
+                ("report", models.JSONField(default=dict)),
             ],
             options={
-                'ordering': ['-imported_at', '-id'],
-                'get_latest_by': 'imported_at',
+                "ordering": ["-imported_at", "-id"],
+                "get_latest_by": "imported_at",
             },
         ),
         migrations.CreateModel(
-            name='AreaAncestry',
+            name="AreaAncestry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ancestor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='descendant_links', to='geo.area')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ancestry_links', to='geo.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ancestor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="descendant_links",
+                        to="geo.area",
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ancestry_links",
+                        to="geo.area",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='area',
-            name='ancestors',
-            field=models.ManyToManyField(blank=True, related_name='descendants', through='geo.AreaAncestry', to='geo.area'),
+            model_name="area",
+            name="ancestors",
+            field=models.ManyToManyField(
+                blank=True, related_name="descendants", through="geo.AreaAncestry", to="geo.area"
+            ),
         ),
         migrations.CreateModel(
-            name='PostalCode',
+            name="PostalCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=5, verbose_name='postal code')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='postal_codes', to='geo.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(db_index=True, max_length=5, verbose_name="postal code")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="postal_codes",
+                        to="geo.area",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='AreaAlias',
+            name="AreaAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('deleguee', 'delegated commune'), ('associee', 'associated commune'), ('arrondissement', 'municipal district')], max_length=16, verbose_name='kind')),
-                ('code', models.CharField(max_length=5, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('search_key', models.CharField(db_index=True, editable=False, max_length=200)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='geo.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("deleguee", "delegated commune"),
+                            ("associee", "associated commune"),
+                            ("arrondissement", "municipal district"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("code", models.CharField(max_length=5, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("search_key", models.CharField(db_index=True, editable=False, max_length=200)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="aliases", to="geo.area"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'alias',
-                'verbose_name_plural': 'aliases',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('area', 'kind', 'code', 'name'), name='area_alias_unique')],
+                "verbose_name": "alias",
+                "verbose_name_plural": "aliases",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("area", "kind", "code", "name"), name="area_alias_unique")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='areaancestry',
-            index=models.Index(fields=['ancestor', 'area'], name='area_ancestry_down_idx'),
+            model_name="areaancestry",
+            index=models.Index(fields=["ancestor", "area"], name="area_ancestry_down_idx"),
         ),
         migrations.AddConstraint(
-            model_name='areaancestry',
-            constraint=models.UniqueConstraint(fields=('area', 'ancestor'), name='area_ancestry_unique'),
+            model_name="areaancestry",
+            constraint=models.UniqueConstraint(fields=("area", "ancestor"), name="area_ancestry_unique"),
         ),
         migrations.AddConstraint(
-            model_name='areaancestry',
-            constraint=models.CheckConstraint(condition=models.Q(('area', models.F('ancestor')), _negated=True), name='area_not_own_ancestor'),
+            model_name="areaancestry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("area", models.F("ancestor")), _negated=True),
+                name="area_not_own_ancestor",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='area',
-            constraint=models.UniqueConstraint(fields=('kind', 'code'), name='area_kind_code_unique'),
+            model_name="area",
+            constraint=models.UniqueConstraint(fields=("kind", "code"), name="area_kind_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='postalcode',
-            constraint=models.UniqueConstraint(fields=('area', 'code'), name='postal_code_unique'),
+            model_name="postalcode",
+            constraint=models.UniqueConstraint(fields=("area", "code"), name="postal_code_unique"),
         ),
     ]

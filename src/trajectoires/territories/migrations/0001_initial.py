@@ -5,47 +5,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geo', '0001_initial'),
+        ("geo", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Territory',
+            name="Territory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=220, unique=True, verbose_name='short name')),
-                ('kind', models.CharField(choices=[('commune', 'Commune'), ('epci', 'Intercommunality (EPCI)'), ('departement', 'Département'), ('region', 'Region'), ('petr', 'PETR (rural territorial balance hub)'), ('pays', 'Pays'), ('pnr', 'Regional nature park'), ('bassin_de_vie', 'Bassin de vie'), ('other', 'Other perimeter')], max_length=20, verbose_name='kind')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('alliance_joined_on', models.DateField(verbose_name='member of the alliance since')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=220, unique=True, verbose_name="short name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("commune", "Commune"),
+                            ("epci", "Intercommunality (EPCI)"),
+                            ("departement", "Département"),
+                            ("region", "Region"),
+                            ("petr", "PETR (rural territorial balance hub)"),
+                            ("pays", "Pays"),
+                            ("pnr", "Regional nature park"),
+                            ("bassin_de_vie", "Bassin de vie"),
+                            ("other", "Other perimeter"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("alliance_joined_on", models.DateField(verbose_name="member of the alliance since")),
             ],
             options={
-                'verbose_name': 'territory',
-                'verbose_name_plural': 'territories',
-                'ordering': ['name'],
+                "verbose_name": "territory",
+                "verbose_name_plural": "territories",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='TerritoryArea',
+            name="TerritoryArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.area')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='perimeter', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="geo.area"
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="perimeter",
+                        to="territories.territory",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='territory',
-            name='areas',
-            field=models.ManyToManyField(related_name='territories', through='territories.TerritoryArea', to='geo.area', verbose_name='perimeter'),
+            model_name="territory",
+            name="areas",
+            field=models.ManyToManyField(
+                related_name="territories",
+                through="territories.TerritoryArea",
+                to="geo.area",
+                verbose_name="perimeter",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='territoryarea',
-            constraint=models.UniqueConstraint(fields=('territory', 'area'), name='territory_area_unique'),
+            model_name="territoryarea",
+            constraint=models.UniqueConstraint(fields=("territory", "area"), name="territory_area_unique"),
         ),
     ]

@@ -19,5 +19,7 @@ class Command(BaseCommand):
             report = geo_import(path=snapshot)
         except SnapshotError as error:
             raise CommandError(f"Geography import stopped, nothing was written: {error}") from error
+        if options["verbosity"] == 0:
+            return
         summary = ", ".join(f"{key.replace('_', ' ')} {value}" for key, value in report.as_dict().items())
         self.stdout.write(self.style.SUCCESS(f"Geography imported from {snapshot.name}: {summary}."))

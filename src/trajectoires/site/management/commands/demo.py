@@ -15,7 +15,10 @@ class Command(BaseCommand):
                 created = demo_load()
             except LookupError as error:
                 raise CommandError(str(error)) from error
-            self.stdout.write(f"Demo alliance: {len(created)} item(s) created" + (f" ({', '.join(created)})." if created else "."))
+            self.stdout.write(
+                f"Demo alliance: {len(created)} item(s) created"
+                + (f" ({', '.join(created)})." if created else ".")
+            )
         self.stdout.write("Demo logins (e-mail / password / role):")
         for email, password, role in demo_logins():
             self.stdout.write(f"  {email}  /  {password}  ({role})")

@@ -17,10 +17,18 @@ class Command(BaseCommand):
         create = actions.add_parser("create", help="create a territory on its perimeter")
         create.add_argument("--name", required=True)
         create.add_argument("--kind", required=True, choices=TerritoryKind.values)
-        create.add_argument("--area", action="append", required=True, dest="areas",
-                            help="an area code (repeat for a perimeter): 42218, 244200770, region:84")
-        create.add_argument("--joined", default=datetime.date.today().isoformat(),
-                            help="alliance membership date, YYYY-MM-DD (default: today)")
+        create.add_argument(
+            "--area",
+            action="append",
+            required=True,
+            dest="areas",
+            help="an area code (repeat for a perimeter): 42218, 244200770, region:84",
+        )
+        create.add_argument(
+            "--joined",
+            default=datetime.date.today().isoformat(),
+            help="alliance membership date, YYYY-MM-DD (default: today)",
+        )
         create.add_argument("--description", default="")
         actions.add_parser("list", help="list territories")
 

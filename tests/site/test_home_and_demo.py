@@ -1,0 +1,73 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from tests.pages import page_text
+from trajectoires.territories.models import Territory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_home_page_explains_the_platform_with_live_counts(client):
+    body = page_text(client.get("/"))
+    assert "Territoires en transition 0" in body
+    assert "Régions 26 Départements 109 Intercommunalités (EPCI) 1 255 Communes 34 969" in body
+    call_command("demo", verbosity=0)
+    assert "Territoires en transition 6" in page_text(client.get("/"))
+
+
+def test_the_home_page_in_english(client):
+    response = client.get("/en/")
+    assert '<html lang="en">' in response.content.decode()
+    assert "Regions 26" in page_text(response)
+
+
+def test_the_layout_is_accessible_and_credits_the_data(client):
+    html = client.get("/").content.decode()
+    assert '<html lang="fr">' in html
+    assert '<a class="skip-link" href="#main">Aller au contenu</a>' in html
+    assert '<main id="main"' in html and "<header" in html and "<footer" in html
+    assert 'href="/en/" lang="en" hreflang="en">English</a>' in html
+    assert "Licence Ouverte 2.0" in html and "@etalab/decoupage-administratif</a> 6.0.0" in html
+
+
+def test_pages_carry_a_content_security_policy_without_inline_script(client):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_the_demo_alliance_is_loaded_once_on_real_areas(capsys):
+    call_command("demo")
+    out = capsys.readouterr().out
+    assert "staff@trajectoires.demo  /  trajectoires-demo  (platform staff)" in out
+    kinds = dict(Territory.objects.values_list("name", "kind"))
+    assert kinds == {
+        "Ungersheim": "commune",
+        "Grande-Synthe": "commune",
+        "Communauté de communes du Thouarsais": "epci",
+        "Agglomération de La Rochelle": "epci",
+        "Grenoble-Alpes-Métropole": "epci",
+        "Biovallée": "other",
+    }
+    epci_types = {t.name: t.areas.get().epci_type for t in Territory.objects.filter(kind="epci")}
+    assert sorted(epci_types.values()) == ["CA", "CC", "METRO"]
+    assert Territory.objects.get(name="Biovallée").areas.count() == 3
+    assert get_user_model().objects.get(email="staff@trajectoires.demo").is_staff
+
+    call_command("demo")
+    assert "0 item(s) created" in capsys.readouterr().out
+    assert Territory.objects.count() == 6
+
+
+def test_demo_staff_can_sign_in_with_the_printed_password(client):
+    call_command("demo", verbosity=0)
+    response = client.post(
+        "/compte/connexion/", {"username": "staff@trajectoires.demo", "password": "trajectoires-demo"}
+    )
+    assert response.status_code == 302 and response.url == "/"
+    wrong = client.post("/compte/connexion/", {"username": "staff@trajectoires.demo", "password": "nope"})
+    assert (
+        "Cette adresse électronique et ce mot de passe ne correspondent à aucun compte actif."
+        in page_text(wrong)
+    )
