@@ -99,6 +99,7 @@ class GeoImport(models.Model):
     source_version = models.CharField(max_length=20)
     millesime = models.PositiveSmallIntegerField()
     report = models.JSONField(default=dict)
+    area_counts = models.JSONField(default=dict, help_text="Current areas per kind after this import.")
 
     class Meta:
         ordering = ["-imported_at", "-id"]

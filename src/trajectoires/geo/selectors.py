@@ -3,13 +3,13 @@
 import re
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
 from trajectoires.core.text import search_key
 
 from .enums import SCALE_ORDER, AreaKind
-from .models import Area, AreaAlias
+from .models import Area, AreaAlias, GeoImport
 
 SEARCH_MAX_LENGTH = 100
 SEARCH_LIMIT = 20
@@ -150,8 +150,6 @@ def area_aliases(area: Area) -> QuerySet[AreaAlias]:
 
 
 def area_counts() -> dict[str, int]:
-    """Current areas per kind, for the home page."""
-    counts = dict.fromkeys(AreaKind.values, 0)
-    rows = Area.objects.filter(is_obsolete=False).order_by().values_list("kind").annotate(total=Count("pk"))
-    counts.update(dict(rows))
-    return counts
+    """Current areas per kind, as counted by the last import (they change only then)."""
+    last = GeoImport.objects.only("area_counts").order_by("-imported_at", "-id").first()
+    return last.area_counts if last else dict.fromkeys(AreaKind.values, 0)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from trajectoires.core.audit import audit_record
@@ -82,9 +83,17 @@ def geo_import(*, path: Path = DEFAULT_PATH, actor: Any = None) -> ImportReport:
             source_version=snapshot.source["version"],
             millesime=snapshot.source["millesime"],
             report=report.as_dict(),
+            area_counts=_current_area_counts(),
         )
         audit_record(actor=actor, action="geo.import", obj=record, changes={"report": report.as_dict()})
     return report
+
+
+def _current_area_counts() -> dict[str, int]:
+    counts = dict.fromkeys(AreaKind.values, 0)
+    rows = Area.objects.filter(is_obsolete=False).order_by().values_list("kind").annotate(total=Count("pk"))
+    counts.update(dict(rows))
+    return counts
 
 
 def _desired_areas(snapshot: Snapshot) -> tuple[dict[AreaKey, dict[str, Any]], dict[AreaKey, set[AreaKey]]]:

@@ -77,6 +77,10 @@ class Migration(migrations.Migration):
                 ("source_version", models.CharField(max_length=20)),
                 ("millesime", models.PositiveSmallIntegerField()),
                 ("report", models.JSONField(default=dict)),
+                (
+                    "area_counts",
+                    models.JSONField(default=dict, help_text="Current areas per kind after this import."),
+                ),
             ],
             options={
                 "ordering": ["-imported_at", "-id"],
