@@ -43,8 +43,8 @@ build: install assets messages  ## everything `run` and `test` need
 
 run: build  ## migrate, load the geography and the demo, serve on http://127.0.0.1:8000
 	$(TRAJ) migrate --noinput --verbosity 0
-	$(TRAJ) geo import
-	$(TRAJ) demo
+	$(TRAJ) geo import --if-changed
+	$(TRAJ) demo --if-new
 	@echo "Trajectoires is served on http://127.0.0.1:8000  (Ctrl-C to stop)"
 	$(TRAJ) serve
 

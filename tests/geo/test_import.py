@@ -110,6 +110,13 @@ def test_a_second_import_changes_nothing():
     assert audit.actor is None and audit.actor_label == "system"
 
 
+def test_an_already_imported_snapshot_can_be_skipped(capsys):
+    imports = GeoImport.objects.count()
+    call_command("geo", "import", "--if-changed")
+    assert "cog-snapshot.json.gz is already imported; nothing to do." in capsys.readouterr().out
+    assert GeoImport.objects.count() == imports
+
+
 def _snapshot_without(tmp_path, commune_code: str):
     payload = json.loads(gzip.decompress(DEFAULT_PATH.read_bytes()))
     payload["communes"] = [row for row in payload["communes"] if row[0] != commune_code]

@@ -60,6 +60,12 @@ def test_the_demo_alliance_is_loaded_once_on_real_areas(capsys):
     assert Territory.objects.count() == 6
 
 
+def test_the_demo_loads_only_into_a_new_database_when_asked(capsys, member):
+    call_command("demo", "--if-new")
+    assert Territory.objects.count() == 0
+    assert "staff@trajectoires.demo  /  trajectoires-demo" in capsys.readouterr().out
+
+
 def test_demo_staff_can_sign_in_with_the_printed_password(client):
     call_command("demo", verbosity=0)
     response = client.post(

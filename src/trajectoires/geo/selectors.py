@@ -1,7 +1,9 @@
 """Reads of the geography: search, one area, and the scales around it."""
 
+import hashlib
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
@@ -153,3 +155,12 @@ def area_counts() -> dict[str, int]:
     """Current areas per kind, as counted by the last import (they change only then)."""
     last = GeoImport.objects.only("area_counts").order_by("-imported_at", "-id").first()
     return last.area_counts if last else dict.fromkeys(AreaKind.values, 0)
+
+
+def geo_snapshot_imported(path: Path) -> bool:
+    """Whether this exact snapshot file was imported already."""
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return False
+    return GeoImport.objects.filter(snapshot_sha256=digest).exists()

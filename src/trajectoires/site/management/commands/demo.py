@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from trajectoires.site.demo import demo_load, demo_logins
@@ -8,8 +9,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--logins", action="store_true", help="only print the demo logins")
+        parser.add_argument(
+            "--if-new", action="store_true", help="load only into a database with no account yet"
+        )
 
-    def handle(self, *args, logins: bool, **options):
+    def handle(self, *args, logins: bool, if_new: bool, **options):
+        if if_new and get_user_model().objects.exists():
+            logins = True
         if not logins:
             try:
                 created = demo_load()
