@@ -34,7 +34,7 @@ def test_visitor_goes_from_home_to_a_commune_and_the_scale_above(page, platform_
         "link", name="Saint-Étienne Métropole"
     ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Saint-Étienne Métropole")
-    expect(page.locator("#below-commune")).to_contain_text("Commune (53)")
+    expect(page.locator("#below-commune")).to_contain_text("Communes (53)")
     check_accessibility(page)
 
     page.locator("section[aria-labelledby=above-title]").get_by_role("link", name="Loire").click()

@@ -77,7 +77,8 @@ def test_an_epci_page_lists_its_communes_and_both_departements(client):
     html, body = response.content.decode(), page_text(response)
     assert "Communauté d'agglomération" in body
     assert 'href="/annuaire/departement/21/"' in html and 'href="/annuaire/departement/71/"' in html
-    assert re.search(r"Commune \(5\d\)", body)
+    assert re.search(r"Communes \(5\d\)", body)
+    assert "Établissements publics territoriaux" not in body  # no empty list
     assert '<a href="/annuaire/commune/21054/">Beaune</a>' in html
 
 

@@ -10,6 +10,14 @@ class AreaKind(models.TextChoices):
     COMMUNE = "commune", _("Commune")
 
 
+PLURAL_LABELS = {
+    AreaKind.REGION: _("Regions"),
+    AreaKind.DEPARTEMENT: _("Départements"),
+    AreaKind.EPCI: _("Intercommunalities (EPCI)"),
+    AreaKind.EPT: _("Territorial public establishments (EPT)"),
+    AreaKind.COMMUNE: _("Communes"),
+}
+
 # From the largest scale to the smallest: the order in which a page lists the scales.
 SCALE_ORDER = [AreaKind.REGION, AreaKind.DEPARTEMENT, AreaKind.EPCI, AreaKind.EPT, AreaKind.COMMUNE]
 

@@ -1,7 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from .enums import AreaKind
+from .enums import PLURAL_LABELS, AreaKind
 from .forms import AreaSearchForm
 from .selectors import area_aliases, area_child_kinds, area_children, area_get, area_scales_above, area_search
 
@@ -23,7 +23,8 @@ def area_detail(request, kind: str, code: str):
         page = Paginator(area_children(area, child_kind), CHILDREN_PER_PAGE).get_page(
             request.GET.get(f"page_{child_kind}")
         )
-        below.append({"kind": child_kind, "label": AreaKind(child_kind).label, "page": page})
+        if page.paginator.count:
+            below.append({"kind": child_kind, "label": PLURAL_LABELS[child_kind], "page": page})
     context = {
         "area": area,
         "above": area_scales_above(area),
