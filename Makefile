@@ -52,6 +52,7 @@ test: build  ## lint, layer contract, migrations check, tests on SQLite and Post
 	scripts/test.sh
 
 bench: build  ## measure import, search and page speed (table + JSON in data/bench/)
+	$(TRAJ) migrate --noinput --verbosity 0
 	$(TRAJ) bench
 
 lint: install  ## ruff and the layer contract
