@@ -61,3 +61,92 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class Funder(models.Model):
+    """A funding organisation (State service, ADEME, Région, foundation…). The funding domain adds
+    its programmes and contracts; here it is what funder memberships point to."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=220, unique=True)
+    kind = models.ForeignKey(
+        "referential.Item",
+        verbose_name=_("type"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"grid__code": "funder_type"},
+    )
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("funder")
+        verbose_name_plural = _("funders")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FunderRole(models.TextChoices):
+    ADMIN = "admin", _("Funder admin")
+    OFFICER = "officer", _("Funder officer")
+
+
+class FunderMembership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="funder_memberships")
+    funder = models.ForeignKey(Funder, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=FunderRole.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "funder"], name="funder_membership_unique")]
+        verbose_name = _("funder membership")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.role} @ {self.funder_id}"
+
+
+class AssemblyRole(models.TextChoices):
+    SECRETARIAT = "secretariat", _("Assembly secretariat")
+    DELEGATE = "delegate", _("Assembly delegate")
+
+
+class AssemblyMembership(models.Model):
+    """A role in the Assemblée des territoires en transition (access rights, not mandates)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assembly_memberships")
+    role = models.CharField(_("role"), max_length=20, choices=AssemblyRole.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="assembly_membership_unique")]
+        verbose_name = _("assembly membership")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.role}"
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("Read")
+    READ_WRITE = "read_write", _("Read and write")
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a digest is stored; the token is shown once, when created."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    scope = models.CharField(_("scope"), max_length=12, choices=TokenScope.choices, default=TokenScope.READ)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

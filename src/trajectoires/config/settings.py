@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",
     "trajectoires.core",
     "trajectoires.referential",
     "trajectoires.accounts",

@@ -23,3 +23,15 @@ SINGLE_AREA_KINDS = {
     TerritoryKind.DEPARTEMENT: AreaKind.DEPARTEMENT,
     TerritoryKind.REGION: AreaKind.REGION,
 }
+
+
+class TerritoryRole(models.TextChoices):
+    ADMIN = "admin", _("Territory admin")
+    EDITOR = "editor", _("Territory editor")
+    CONTRIBUTOR = "contributor", _("Territory contributor")
+    VIEWER = "viewer", _("Territory viewer")
+
+
+# The team sees private records; contributors are partners, like the funders of the territory.
+TEAM_ROLES = {TerritoryRole.ADMIN, TerritoryRole.EDITOR, TerritoryRole.VIEWER}
+WRITE_ROLES = {TerritoryRole.ADMIN, TerritoryRole.EDITOR}
