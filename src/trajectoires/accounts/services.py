@@ -13,7 +13,7 @@ from trajectoires.core.audit import audit_record
 
 from .models import ApiToken, TokenScope, User
 
-TOKEN_PREFIX = "trj_"
+TOKEN_PREFIX = "trj_"  # noqa: S105 — a public marker, not a secret
 
 
 def token_digest(raw: str) -> str:
