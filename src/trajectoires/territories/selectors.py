@@ -1,11 +1,14 @@
 """Reads of territories in transition. Territories themselves are public members of the alliance."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404
 
+from trajectoires.accounts.models import AssemblyMembership, FunderMembership
 from trajectoires.geo.models import Area
 
-from .models import Territory
+from .models import Territory, TerritoryMembership
 
 
 def territory_list() -> QuerySet[Territory]:
@@ -33,3 +36,41 @@ def territory_population(territory: Territory) -> int:
 
 def territory_count() -> int:
     return Territory.objects.count()
+
+
+@dataclass(frozen=True)
+class MembershipView:
+    """One of a user's memberships, whatever it is in: a territory, a funder or the assembly."""
+
+    kind: str  # "territory", "funder" or "assembly"
+    role: str
+    role_label: str
+    target_name: str
+    target_slug: str
+
+
+def memberships_of(user) -> list[MembershipView]:
+    """Every membership of `user`, territories first (three queries)."""
+    if not user.is_authenticated:
+        return []
+    territory_rows = TerritoryMembership.objects.filter(user=user).select_related("territory")
+    funder_rows = FunderMembership.objects.filter(user=user).select_related("funder")
+    assembly_rows = AssemblyMembership.objects.filter(user=user)
+    return (
+        [
+            MembershipView(
+                "territory", row.role, row.get_role_display(), row.territory.name, row.territory.slug
+            )
+            for row in territory_rows.order_by("territory__name")
+        ]
+        + [
+            MembershipView("funder", row.role, row.get_role_display(), row.funder.name, row.funder.slug)
+            for row in funder_rows.order_by("funder__name")
+        ]
+        + [
+            MembershipView(
+                "assembly", row.role, row.get_role_display(), "Assemblée des territoires en transition", ""
+            )
+            for row in assembly_rows.order_by("role")
+        ]
+    )
