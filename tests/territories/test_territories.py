@@ -37,8 +37,8 @@ def test_a_custom_perimeter_of_three_epci(staff):
     assert territory.slug == "biovallee"
     assert sorted(territory.areas.values_list("code", flat=True)) == ["200040509", "242600252", "242600534"]
     entry = AuditEntry.objects.get(action="territory.create")
-    assert (entry.actor, entry.object_type, entry.object_id) == (
-        staff,
+    assert (entry.actor_label, entry.object_type, entry.object_id) == (
+        str(staff.pk),
         "territories.territory",
         str(territory.pk),
     )

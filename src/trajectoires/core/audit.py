@@ -7,6 +7,10 @@ from django.db import models
 from .models import AuditEntry
 
 SYSTEM_ACTOR = "system"
+# Accounts are personal data: their trail names the fields that changed, never the values,
+# so that erasing an account leaves nothing personal in rows that can never be rewritten.
+PERSONAL_TYPES = {"accounts.user"}
+MASK = "•••"
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -17,23 +21,33 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, l
     }
 
 
+def actor_key(actor: Any | None) -> str:
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        return str(actor.pk)
+    return SYSTEM_ACTOR
+
+
 def audit_record(
     *,
     actor: Any | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
+    scope: str = "",
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
     if obj is not None:
         object_type = obj._meta.label_lower
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    changes = changes or {}
+    personal = object_type in PERSONAL_TYPES
+    if personal:
+        changes = {field: [MASK, MASK] for field in changes}
     return AuditEntry.objects.create(
-        actor=actor if is_user else None,
-        actor_label=str(actor.pk) if is_user else SYSTEM_ACTOR,
+        actor_label=actor_key(actor),
         action=action,
         object_type=object_type,
         object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:300] if obj is not None else "",
-        changes=changes or {},
+        object_repr=("" if personal else str(obj)[:300]) if obj is not None else "",
+        scope=scope,
+        changes=changes,
     )

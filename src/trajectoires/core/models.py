@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,23 +14,24 @@ class TimeStampedModel(models.Model):
 class AuditEntry(models.Model):
     """One write, as it happened: who, when, what, and the fields before and after.
 
-    Rows are only ever added (see `core.audit.audit_record`).
+    Append-only: the database refuses any UPDATE or DELETE of these rows (migration
+    core/0002). The actor is kept as a pseudonymous key (a user's primary key, or "system"),
+    not as a foreign key, so erasing an account never rewrites the trail.
     """
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    actor_label = models.CharField(_("actor label"), max_length=200, blank=True)
+    actor_label = models.CharField(_("actor"), max_length=64, db_index=True)
     action = models.CharField(_("action"), max_length=100, db_index=True)
     object_type = models.CharField(_("object type"), max_length=100)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    scope = models.CharField(
+        _("scope"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text=_("Whose log this entry belongs to, e.g. territory:12 or funder:3."),
+    )
     changes = models.JSONField(_("changes"), default=dict, blank=True)
 
     class Meta:

@@ -41,6 +41,7 @@ def territory_create(
             actor=actor,
             action="territory.create",
             obj=territory,
+            scope=territory_scope(territory),
             changes={
                 "name": [None, territory.name],
                 "kind": [None, territory.kind],
@@ -49,6 +50,11 @@ def territory_create(
             },
         )
     return territory
+
+
+def territory_scope(territory: Territory) -> str:
+    """The audit scope of everything written about a territory: its admins read that log."""
+    return f"territory:{territory.pk}"
 
 
 def _check_perimeter(kind: str, areas: list[Area]) -> None:
