@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "trajectoires.accounts",
     "trajectoires.geo",
     "trajectoires.territories",
+    "trajectoires.steering",
     "trajectoires.site",
     "trajectoires.bench",
 ]

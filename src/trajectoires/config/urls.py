@@ -9,7 +9,10 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("trajectoires.site.urls")),
     path("annuaire/", include("trajectoires.geo.urls")),
+    path("territoires/<slug:slug>/journal/", include("trajectoires.steering.urls")),
     path("territoires/", include("trajectoires.territories.urls")),
+    path("financeurs/", include("trajectoires.territories.urls_funders")),
+    path("", include("trajectoires.territories.urls_site")),
     path("referentiel/", include("trajectoires.referential.urls")),
     path("compte/", include("trajectoires.accounts.urls")),
     prefix_default_language=False,

@@ -35,11 +35,13 @@ def audit_record(
     object_type: str = "",
     scope: str = "",
     changes: dict[str, Any] | None = None,
+    personal: bool = False,
 ) -> AuditEntry:
+    """Record one write. `personal=True` (always for accounts) keeps field names but not values."""
     if obj is not None:
         object_type = obj._meta.label_lower
     changes = changes or {}
-    personal = object_type in PERSONAL_TYPES
+    personal = personal or object_type in PERSONAL_TYPES
     if personal:
         changes = {field: [MASK, MASK] for field in changes}
     return AuditEntry.objects.create(

@@ -5,7 +5,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from .enums import TerritoryRole
 from .forms import TerritoryForm
+from .permissions import can_read_territory_audit, viewer_scope
 from .selectors import territory_get, territory_list, territory_population
 from .services import territory_create
 
@@ -16,11 +18,15 @@ def territory_index(request):
 
 def territory_detail(request, slug: str):
     territory = territory_get(slug)
-    return render(
-        request,
-        "territories/territory_detail.html",
-        {"territory": territory, "population": territory_population(territory)},
-    )
+    scope = viewer_scope(request.user)
+    context = {
+        "territory": territory,
+        "population": territory_population(territory),
+        "role": TerritoryRole(scope.role_in(territory)).label if scope.role_in(territory) else None,
+        "can_see_team": scope.role_in(territory) is not None or scope.is_staff,
+        "can_read_audit": can_read_territory_audit(request.user, territory),
+    }
+    return render(request, "territories/territory_detail.html", context)
 
 
 @login_required

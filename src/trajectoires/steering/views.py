@@ -1,0 +1,79 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from trajectoires.territories.selectors import territory_get
+
+from .forms import JournalEntryForm
+from .permissions import can_add_journal_entry, can_edit_journal_entry
+from .selectors import access_journal_entry, journal_entries
+from .services import journal_entry_create, journal_entry_update
+
+
+def journal(request, slug: str):
+    territory = territory_get(slug)
+    context = {
+        "territory": territory,
+        "entries": journal_entries(request.user, territory),
+        "can_add": can_add_journal_entry(request.user, territory),
+    }
+    return render(request, "steering/journal.html", context)
+
+
+def journal_entry(request, slug: str, pk: int):
+    territory = territory_get(slug)
+    entry = access_journal_entry(request.user, territory, pk)
+    context = {
+        "territory": territory,
+        "entry": entry,
+        "can_edit": can_edit_journal_entry(request.user, entry),
+    }
+    return render(request, "steering/journal_entry.html", context)
+
+
+@login_required
+def journal_entry_new(request, slug: str):
+    territory = territory_get(slug)
+    if not can_add_journal_entry(request.user, territory):
+        raise Http404
+    form = JournalEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = journal_entry_create(actor=request.user, territory=territory, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, _("The journal entry was saved."))
+            return redirect(entry)
+    return render(
+        request, "steering/journal_form.html", {"territory": territory, "form": form, "entry": None}
+    )
+
+
+@login_required
+def journal_entry_edit(request, slug: str, pk: int):
+    territory = territory_get(slug)
+    entry = access_journal_entry(request.user, territory, pk)
+    if not can_edit_journal_entry(request.user, entry):
+        raise Http404
+    form = JournalEntryForm.for_entry(entry, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            journal_entry_update(actor=request.user, entry=entry, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, _("The journal entry was saved."))
+            return redirect(entry)
+    return render(
+        request, "steering/journal_form.html", {"territory": territory, "form": form, "entry": entry}
+    )
+
+
+def _refuse(form, error) -> None:
+    if isinstance(error, PermissionDenied):
+        raise Http404
+    form.add_error(None, error)
