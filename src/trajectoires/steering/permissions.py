@@ -1,9 +1,13 @@
-"""Journal rules: the team and contributors write entries; editors and admins edit any, a
-contributor edits their own."""
+"""Journal rules: admins, editors and contributors write entries (viewers only read); admins
+and editors edit any entry, a contributor edits their own."""
 
 import rules
 
-from trajectoires.territories.permissions import is_territory_member, is_territory_writer
+from trajectoires.territories.permissions import (
+    can_contribute_to_territory,
+    is_territory_contributor,
+    is_territory_writer,
+)
 
 
 @rules.predicate
@@ -15,8 +19,8 @@ def is_author(user, entry) -> bool:
 def can_edit_journal_entry(user, entry) -> bool:
     territory = entry.territory
     return is_territory_writer(user, territory) or (
-        is_territory_member(user, territory) and is_author(user, entry)
+        is_territory_contributor(user, territory) and is_author(user, entry)
     )
 
 
-can_add_journal_entry = is_territory_member
+can_add_journal_entry = can_contribute_to_territory

@@ -96,6 +96,11 @@ def is_territory_writer(user, territory: Territory) -> bool:
 
 
 @rules.predicate
+def is_territory_contributor(user, territory: Territory) -> bool:
+    return viewer_scope(user).role_in(territory) == TerritoryRole.CONTRIBUTOR
+
+
+@rules.predicate
 def is_territory_team(user, territory: Territory) -> bool:
     return viewer_scope(user).role_in(territory) in TEAM_ROLES
 
@@ -117,7 +122,7 @@ def is_funder_admin(user, funder) -> bool:
 
 # What the pages and the API ask. Records add their own rules in their app.
 can_write_in_territory = is_territory_writer
-can_contribute_to_territory = is_territory_member
+can_contribute_to_territory = is_territory_writer | is_territory_contributor
 can_manage_territory = is_territory_admin
 can_read_territory_audit = is_territory_admin | is_platform_staff
 can_manage_funder = is_funder_admin
