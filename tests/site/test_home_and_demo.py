@@ -3,7 +3,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from tests.pages import page_text
+from trajectoires.steering.models import JournalEntry
 from trajectoires.territories.models import Territory
+from trajectoires.territories.selectors import memberships_of
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +60,34 @@ def test_the_demo_alliance_is_loaded_once_on_real_areas(capsys):
     call_command("demo")
     assert "0 item(s) created" in capsys.readouterr().out
     assert Territory.objects.count() == 6
+
+
+def test_the_demo_has_one_account_per_role_with_its_memberships():
+    call_command("demo", verbosity=0)
+    roles = {
+        user.email: [(view.kind, view.role, view.target_name) for view in memberships_of(user)]
+        for user in get_user_model().objects.order_by("email")
+    }
+    assert roles == {
+        "admin@biovallee.demo": [("territory", "admin", "Biovallée")],
+        "admin@etat-haut-rhin.demo": [
+            ("funder", "admin", "Services de l'État dans le Haut-Rhin (démonstration)")
+        ],
+        "admin@ungersheim.demo": [("territory", "admin", "Ungersheim")],
+        "charge@etat-haut-rhin.demo": [
+            ("funder", "officer", "Services de l'État dans le Haut-Rhin (démonstration)")
+        ],
+        "contributeur@ungersheim.demo": [("territory", "contributor", "Ungersheim")],
+        "delegue@assemblee.demo": [("assembly", "delegate", "Assemblée des territoires en transition")],
+        "editeur@ungersheim.demo": [("territory", "editor", "Ungersheim")],
+        "lecteur@ungersheim.demo": [("territory", "viewer", "Ungersheim")],
+        "secretariat@assemblee.demo": [
+            ("assembly", "secretariat", "Assemblée des territoires en transition")
+        ],
+        "staff@trajectoires.demo": [],
+    }
+    visibilities = sorted(JournalEntry.objects.values_list("visibility", flat=True))
+    assert visibilities == ["alliance", "partners", "private", "public"]
 
 
 def test_the_demo_loads_only_into_a_new_database_when_asked(capsys, member):

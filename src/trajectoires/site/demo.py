@@ -1,6 +1,7 @@
-"""The demo alliance: territories on real areas of the official geography, and demo accounts.
+"""The demo alliance: territories on real areas of the official geography, one account per role,
+two demo funders, and a few journal entries at each visibility level.
 
-Everything here is demonstration content; each description says so. Loading twice changes nothing.
+Everything here is demonstration content; names and descriptions say so. Loading twice changes nothing.
 """
 
 import datetime
@@ -9,10 +10,14 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from trajectoires.accounts.models import AssemblyMembership, Funder
 from trajectoires.geo.selectors import area_from_reference
+from trajectoires.referential.models import Item
+from trajectoires.steering.services import journal_entry_create
 from trajectoires.territories.enums import TerritoryKind
-from trajectoires.territories.models import Territory
+from trajectoires.territories.models import Territory, TerritoryPartnership
 from trajectoires.territories.services import territory_create
+from trajectoires.territories.teams import membership_grant
 
 DEMO_PASSWORD = "trajectoires-demo"  # noqa: S105 — printed to whoever runs the demo, on purpose
 
@@ -30,8 +35,13 @@ class DemoTerritory:
 class DemoAccount:
     email: str
     full_name: str
-    role: str
+    role: str  # what `make run` prints
     is_staff: bool = False
+    territory: str = ""  # territory name and role in it
+    territory_role: str = ""
+    funder: str = ""  # funder slug and role in it
+    funder_role: str = ""
+    assembly_role: str = ""
 
 
 TERRITORIES = [
@@ -85,22 +95,120 @@ TERRITORIES = [
     ),
 ]
 
+FUNDERS = [  # slug, name, type in the référentiel, the demo territory it works with
+    ("etat-haut-rhin-demo", "Services de l'État dans le Haut-Rhin (démonstration)", "etat", "Ungersheim"),
+    (
+        "fondation-territoires-vivants-demo",
+        "Fondation Territoires vivants (démonstration)",
+        "fondation",
+        "Biovallée",
+    ),
+]
+
 ACCOUNTS = [
     DemoAccount("staff@trajectoires.demo", "Camille Martin", "platform staff", is_staff=True),
+    DemoAccount(
+        "admin@ungersheim.demo",
+        "Jeanne Keller",
+        "territory admin — Ungersheim",
+        territory="Ungersheim",
+        territory_role="admin",
+    ),
+    DemoAccount(
+        "editeur@ungersheim.demo",
+        "Lucas Meyer",
+        "territory editor — Ungersheim",
+        territory="Ungersheim",
+        territory_role="editor",
+    ),
+    DemoAccount(
+        "contributeur@ungersheim.demo",
+        "Inès Haddad",
+        "territory contributor — Ungersheim",
+        territory="Ungersheim",
+        territory_role="contributor",
+    ),
+    DemoAccount(
+        "lecteur@ungersheim.demo",
+        "Paul Schmitt",
+        "territory viewer — Ungersheim",
+        territory="Ungersheim",
+        territory_role="viewer",
+    ),
+    DemoAccount(
+        "admin@biovallee.demo",
+        "Sofia Roux",
+        "territory admin — Biovallée",
+        territory="Biovallée",
+        territory_role="admin",
+    ),
+    DemoAccount(
+        "admin@etat-haut-rhin.demo",
+        "Marc Weber",
+        "funder admin — État dans le Haut-Rhin",
+        funder="etat-haut-rhin-demo",
+        funder_role="admin",
+    ),
+    DemoAccount(
+        "charge@etat-haut-rhin.demo",
+        "Claire Hoffmann",
+        "funder officer — État dans le Haut-Rhin",
+        funder="etat-haut-rhin-demo",
+        funder_role="officer",
+    ),
+    DemoAccount(
+        "secretariat@assemblee.demo", "Nadia Benali", "assembly secretariat", assembly_role="secretariat"
+    ),
+    DemoAccount("delegue@assemblee.demo", "Hugo Lefèvre", "assembly delegate", assembly_role="delegate"),
+]
+
+JOURNAL = [  # territory, title, date, visibility, key action codes, text
+    (
+        "Ungersheim",
+        "Chantier participatif au verger communal",
+        datetime.date(2026, 4, 18),
+        "public",
+        ["K4", "K10"],
+        "Une quarantaine d'habitants ont planté les arbres du verger avec les agents. Démonstration.",
+    ),
+    (
+        "Ungersheim",
+        "Réunion avec la sous-préfecture sur le projet alimentaire",
+        datetime.date(2026, 5, 6),
+        "partners",
+        ["K5"],
+        "Point d'étape avec l'État territorial sur le financement. Démonstration.",
+    ),
+    (
+        "Ungersheim",
+        "Bilan d'étape de la régie agricole",
+        datetime.date(2026, 6, 2),
+        "private",
+        ["K9"],
+        "Premiers chiffres et premières difficultés, à discuter en équipe. Démonstration.",
+    ),
+    (
+        "Ungersheim",
+        "Récit de la fête des récoltes",
+        datetime.date(2026, 9, 20),
+        "alliance",
+        ["K2", "K10"],
+        "Ce que les habitants ont raconté de la saison. Démonstration.",
+    ),
 ]
 
 
 @transaction.atomic
 def demo_load() -> list[str]:
     """Create what is missing of the demo; return the names of what was created."""
+    created = _territories() + _funders()
+    created += _accounts()
+    created += _journal()
+    return created
+
+
+def _territories() -> list[str]:
     created = []
-    users = get_user_model().objects
-    for account in ACCOUNTS:
-        if not users.filter(email=account.email).exists():
-            users.create_user(
-                account.email, DEMO_PASSWORD, full_name=account.full_name, is_staff=account.is_staff
-            )
-            created.append(account.email)
     for demo in TERRITORIES:
         if Territory.objects.filter(name=demo.name).exists():
             continue
@@ -116,6 +224,71 @@ def demo_load() -> list[str]:
             description=demo.description,
         )
         created.append(demo.name)
+    return created
+
+
+def _funders() -> list[str]:
+    created = []
+    for slug, name, kind, territory_name in FUNDERS:
+        funder, new = Funder.objects.get_or_create(
+            slug=slug, defaults={"name": name, "kind": Item.objects.get(grid__code="funder_type", code=kind)}
+        )
+        TerritoryPartnership.objects.get_or_create(
+            territory=Territory.objects.get(name=territory_name),
+            funder=funder,
+            defaults={"since": datetime.date(2025, 1, 1)},
+        )
+        if new:
+            created.append(name)
+    return created
+
+
+def _accounts() -> list[str]:
+    created = []
+    users = get_user_model().objects
+    for account in ACCOUNTS:
+        if users.filter(email=account.email).exists():
+            continue
+        user = users.create_user(
+            account.email, DEMO_PASSWORD, full_name=account.full_name, is_staff=account.is_staff
+        )
+        if account.territory:
+            membership_grant(
+                actor=None,
+                target=Territory.objects.get(name=account.territory),
+                user=user,
+                role=account.territory_role,
+            )
+        if account.funder:
+            membership_grant(
+                actor=None,
+                target=Funder.objects.get(slug=account.funder),
+                user=user,
+                role=account.funder_role,
+            )
+        if account.assembly_role:
+            AssemblyMembership.objects.create(user=user, role=account.assembly_role)
+        created.append(account.email)
+    return created
+
+
+def _journal() -> list[str]:
+    created = []
+    for territory_name, title, occurred_on, visibility, key_actions, body in JOURNAL:
+        territory = Territory.objects.get(name=territory_name)
+        if territory.journal_entries.filter(title=title).exists():
+            continue
+        author = get_user_model().objects.get(email="admin@ungersheim.demo")
+        journal_entry_create(
+            actor=author,
+            territory=territory,
+            title=title,
+            occurred_on=occurred_on,
+            body=body,
+            visibility=visibility,
+            key_actions=list(Item.objects.filter(grid__code="key_action", code__in=key_actions)),
+        )
+        created.append(title)
     return created
 
 

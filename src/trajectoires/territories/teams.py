@@ -195,6 +195,33 @@ def _join(invitation: Invitation, user: Any) -> models.Model:
     return membership
 
 
+def membership_grant(*, actor: Any, target: Territory | Funder, user: Any, role: str) -> models.Model:
+    """Give `user` a role in a team directly (platform staff, the CLI and the demo do this;
+    people otherwise join through invitations)."""
+    team = Team.of(target)
+    if actor is not None and not team.may_manage(actor):
+        raise PermissionDenied
+    if role not in team.roles.values:
+        raise ValidationError({"role": _("Choose one of the roles offered.")})
+    with transaction.atomic():
+        membership, created = team.membership_model.objects.get_or_create(
+            user=user, **{team.field: target}, defaults={"role": role}
+        )
+        if not created:
+            raise ValidationError(
+                {"user": _("%(email)s is already a member of this team.") % {"email": user.email}}
+            )
+        audit_record(
+            actor=actor,
+            action="membership.grant",
+            obj=membership,
+            scope=team.scope,
+            changes={"role": [None, role]},
+        )
+    forget_viewer_scope(user)
+    return membership
+
+
 def membership_change_role(*, actor: Any, membership: models.Model, role: str) -> models.Model:
     team = Team.of(membership.territory if hasattr(membership, "territory") else membership.funder)
     if not team.may_manage(actor):
