@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,12 +13,18 @@ from .permissions import can_add_journal_entry, can_edit_journal_entry
 from .selectors import access_journal_entry, journal_entries
 from .services import journal_entry_create, journal_entry_update
 
+ENTRIES_PER_PAGE = 50
+
 
 def journal(request, slug: str):
     territory = territory_get(slug)
+    page = Paginator(journal_entries(request.user, territory), ENTRIES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "territory": territory,
-        "entries": journal_entries(request.user, territory),
+        "entries": page,
+        "page": page,
         "can_add": can_add_journal_entry(request.user, territory),
     }
     return render(request, "steering/journal.html", context)

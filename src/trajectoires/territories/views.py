@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,9 +12,12 @@ from .permissions import can_read_territory_audit, viewer_scope
 from .selectors import territory_get, territory_list, territory_population
 from .services import territory_create
 
+TERRITORIES_PER_PAGE = 50
+
 
 def territory_index(request):
-    return render(request, "territories/territory_list.html", {"territories": territory_list()})
+    page = Paginator(territory_list(), TERRITORIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "territories/territory_list.html", {"territories": page, "page": page})
 
 
 def territory_detail(request, slug: str):
