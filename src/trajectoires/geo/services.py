@@ -10,11 +10,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from trajectoires.core.audit import audit_record
+from trajectoires.core.bulk import insert_rows
 from trajectoires.core.text import search_key
 
 from .enums import AreaKind
@@ -172,7 +173,7 @@ def _sync_areas(desired: dict[AreaKey, dict[str, Any]], report: ImportReport) ->
             area.is_obsolete, area.obsolete_since = True, today
             to_update.append(area)
             report.obsoleted += 1
-    _insert_rows(Area, ("kind", "code", "search_key", "is_obsolete", *AREA_FIELDS), to_create)
+    insert_rows(Area, ("kind", "code", "search_key", "is_obsolete", *AREA_FIELDS), to_create)
     Area.objects.bulk_update(
         to_update, [*AREA_FIELDS, "search_key", "is_obsolete", "obsolete_since"], batch_size=1000
     )
@@ -199,23 +200,9 @@ def _sync_rows(
     extra = [pk for row, pk in existing.items() if row not in desired]
     if extra_column:
         column, compute = extra_column
-        _insert_rows(model, (*fields, column), [(*row, compute(row)) for row in missing])
+        insert_rows(model, (*fields, column), [(*row, compute(row)) for row in missing])
     else:
-        _insert_rows(model, fields, missing)
+        insert_rows(model, fields, missing)
     for start in range(0, len(extra), 900):
         model.objects.filter(pk__in=extra[start : start + 900]).delete()
     return len(missing), len(extra)
-
-
-def _insert_rows(model: type[models.Model], fields: tuple[str, ...], rows: list[tuple]) -> None:
-    """Plain INSERTs for the bulk of a first import: the ORM's bulk_create costs ten times more
-    here (160,000 rows), which would break the 10-second budget of the import."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(field).column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 10_000):
-            cursor.executemany(sql, rows[start : start + 10_000])
