@@ -150,3 +150,40 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class SignInOutcome(models.TextChoices):
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    REFUSED = "refused", _("Refused (too many failures)")
+    PASSWORD_RESET = "reset", _("Password reset")
+
+
+# A sign-in or a password reset proves who holds the account: earlier failures stop counting.
+CLEARING_OUTCOMES = (SignInOutcome.SUCCEEDED, SignInOutcome.PASSWORD_RESET)
+
+
+class SignInAttempt(models.Model):
+    """One attempt to sign in (or to confirm a password), kept a short while to slow down guessing.
+
+    The e-mail address typed is stored only as a keyed digest (`accounts.signin.email_key`), so the
+    table names no one, and an address that has no account is throttled like one that has.
+    """
+
+    email_key = models.CharField(_("e-mail key"), max_length=64)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=SignInOutcome.choices)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["email_key", "at"], name="signin_email_at_idx"),
+            models.Index(fields=["ip_address", "at"], name="signin_ip_at_idx"),
+            models.Index(fields=["at"], name="signin_at_idx"),
+        ]
+        verbose_name = _("sign-in attempt")
+        verbose_name_plural = _("sign-in attempts")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.outcome} {self.ip_address or '-'}"

@@ -1,4 +1,8 @@
-"""Writes to accounts: personal API tokens (more account services live beside them)."""
+"""Writes to accounts: the profile, the password reset, the erasure of an account, personal API tokens.
+
+Everything about an account is personal data: its audit entries name the fields that changed, never
+their values (`personal=True`). Sign-in attempts are written by `accounts.signin`.
+"""
 
 import hashlib
 import secrets
@@ -6,14 +10,75 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trajectoires.core.audit import audit_record
+from trajectoires.core.audit import audit_record, changed_fields
 
-from .models import ApiToken, TokenScope, User
+from .models import ApiToken, SignInAttempt, SignInOutcome, TokenScope, User
+from .signals import account_deleting
+from .signin import email_key, sign_in_attempt_record
 
 TOKEN_PREFIX = "trj_"  # noqa: S105 — a public marker, not a secret
+PROFILE_FIELDS = ("full_name", "language")
+
+
+def account_update(*, user: User, full_name: str, language: str) -> User:
+    """Change the person's name and language; writes nothing when nothing changes."""
+    before = {field: getattr(user, field) for field in PROFILE_FIELDS}
+    after = {"full_name": full_name.strip(), "language": language}
+    changes = changed_fields(before, after)
+    if not changes:
+        return user
+    for field, value in after.items():
+        setattr(user, field, value)
+    try:
+        user.full_clean()
+    except ValidationError:
+        for field, value in before.items():
+            setattr(user, field, value)
+        raise
+    with transaction.atomic():
+        user.save(update_fields=list(changes))
+        audit_record(actor=user, action="account.update", obj=user, changes=changes, personal=True)
+    return user
+
+
+def account_password_reset(*, user: User, password: str) -> User:
+    """Set a new password from a reset link (the form has checked it against the validators). Other
+    sessions end, and the failed sign-ins before it no longer count against the account."""
+    user.set_password(password)
+    user.full_clean()
+    with transaction.atomic():
+        user.save(update_fields=["password"])
+        audit_record(
+            actor=user,
+            action="account.password_reset",
+            obj=user,
+            changes={"password": [None, None]},
+            personal=True,
+        )
+        sign_in_attempt_record(email=user.email, address=None, outcome=SignInOutcome.PASSWORD_RESET)
+    return user
+
+
+def account_delete(*, user: User, password: str) -> None:
+    """Erase an account (GDPR): its row, and with it its memberships and API tokens, and its sign-in
+    attempts. Receivers of `account_deleting` may refuse by raising ValidationError; then nothing is
+    deleted. The audit trail keeps a pseudonymous entry (the account's number, no name, no e-mail)."""
+    if not password or not user.check_password(password):
+        raise ValidationError({"password": _("This password is not correct.")}, code="password_incorrect")
+    try:
+        with transaction.atomic():
+            account_deleting.send(sender=User, user=user)
+            audit_record(actor=user, action="account.delete", obj=user, personal=True)
+            SignInAttempt.objects.filter(email_key=email_key(user.email)).delete()
+            user.delete()
+    except (ProtectedError, RestrictedError) as error:
+        raise ValidationError(
+            _("Records still depend on this account, so it cannot be deleted yet. Ask the platform staff.")
+        ) from error
 
 
 def token_digest(raw: str) -> str:
@@ -35,6 +100,7 @@ def api_token_create(*, user: User, name: str, scope: str = TokenScope.READ) -> 
             action="api_token.create",
             obj=token,
             changes={"name": [None, token.name], "scope": [None, scope]},
+            personal=True,
         )
     return token, raw
 
@@ -49,6 +115,7 @@ def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
                 action="api_token.revoke",
                 obj=token,
                 changes={"revoked_at": [None, token.revoked_at.isoformat()]},
+                personal=True,
             )
     return token
 
