@@ -2,11 +2,14 @@
 real geography and the demo alliance, driven by Debian's Chromium through Playwright."""
 
 import os
+import quopri
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -33,6 +36,25 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
+@dataclass(frozen=True)
+class Platform:
+    url: str
+    data: Path
+
+    def last_link(self, prefix: str) -> str:
+        """The last link starting with `prefix` in the e-mails printed by the server."""
+        # The console e-mail backend prints messages quoted-printable encoded, as they are sent.
+        log = quopri.decodestring((self.data / "server.log").read_bytes()).decode("utf-8", "replace")
+        links = re.findall(rf"{re.escape(self.url)}{re.escape(prefix)}\S+", log)
+        assert links, f"no link {prefix} in the server's e-mails"
+        return links[-1]
+
+
+@pytest.fixture(scope="session")
+def platform_url(platform) -> str:
+    return platform.url
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -40,7 +62,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def platform_url(tmp_path_factory):
+def platform(tmp_path_factory):
+    """The served platform: its address and the folder of its data (its log holds the e-mails
+    the console backend prints)."""
     data = tmp_path_factory.mktemp("platform")
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     env["TRAJECTOIRES_DATA_DIR"] = str(data)
@@ -61,7 +85,7 @@ def platform_url(tmp_path_factory):
                 server.kill()
                 raise RuntimeError(f"The platform did not start: see {data / 'server.log'}") from None
             time.sleep(0.2)
-    yield url
+    yield Platform(url, data)
     server.terminate()
     server.wait(timeout=10)
     log.close()
