@@ -180,6 +180,9 @@ if HTTPS:
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SESSION_COOKIE_HTTPONLY = True
+# Number of reverse proxies in front of the app: the client address (for sign-in throttling) is then
+# read from X-Forwarded-For.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # E-mail goes to the console unless an SMTP server is given.
