@@ -1,10 +1,12 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 
+from trajectoires.api.v1 import api
 from trajectoires.core.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
 ]
 urlpatterns += i18n_patterns(
     path("", include("trajectoires.site.urls")),

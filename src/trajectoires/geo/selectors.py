@@ -136,6 +136,12 @@ def area_children(area: Area, kind: str) -> QuerySet[Area]:
     )
 
 
+def area_list(kind: str) -> QuerySet[Area]:
+    """The current areas of one kind, in directory order, with their départements (for the API's list,
+    which pages through them: the count, the slice and the départements are three queries)."""
+    return _with_context(Area.objects.filter(kind=kind, is_obsolete=False).order_by("search_key", "code"))
+
+
 def area_child_kinds(area: Area) -> list[str]:
     """The kinds of areas listed below this one on its page."""
     return {

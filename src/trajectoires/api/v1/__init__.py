@@ -1,0 +1,48 @@
+"""Version 1 of the JSON API, mounted at /api/v1/ (outside the language prefixes).
+
+Schema at /api/v1/openapi.json, docs at /api/v1/docs (ninja's Swagger UI, served from our static
+files: its page has no inline script or style, so it works under the site's Content Security Policy).
+"""
+
+from django.urls import re_path
+from ninja import NinjaAPI, Swagger
+
+from . import areas, me, referential, territories
+from .auth import PUBLIC
+from .errors import api_view, install_error_handlers, read_only, unknown_address
+
+
+class TrajectoiresAPI(NinjaAPI):
+    """NinjaAPI whose every address — operations, schema, docs, and any unknown address below it —
+    answers in the request's language and in the one error shape (see `errors.api_view`)."""
+
+    @property
+    def urls(self):
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            pattern.callback = api_view(pattern.callback)
+        patterns.append(re_path(r"^[\s\S]*$", api_view(unknown_address), name="unknown"))
+        return patterns, app_name, namespace
+
+
+api = TrajectoiresAPI(
+    title="Trajectoires API",
+    version="1",
+    urls_namespace="api-v1",
+    description=(
+        "The alliance's data: the official geography, territories in transition, the référentiel. "
+        "Public data needs no credentials; otherwise sign in on the site (session cookie, and the "
+        "X-CSRFToken header for writes) or send a personal token: `Authorization: Bearer trj_…`. "
+        'Every error answers `{"error": {"status", "code", "message", "fields"}}`, in the '
+        "language of the request (Accept-Language; French by default)."
+    ),
+    auth=PUBLIC,
+    docs=Swagger(settings={"validatorUrl": None}),  # no call to the online validator (CSP, privacy)
+    docs_decorator=read_only,
+)
+# Every operation names its JSON body `payload`, so validation errors name the body's own fields.
+install_error_handlers(api, body_names={"payload"})
+api.add_router("/areas/", areas.router)
+api.add_router("/territories/", territories.router)
+api.add_router("/referential/", referential.router)
+api.add_router("/me", me.router)
