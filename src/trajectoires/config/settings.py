@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "trajectoires.geo",
     "trajectoires.territories",
     "trajectoires.steering",
+    "trajectoires.api",
     "trajectoires.site",
     "trajectoires.bench",
 ]
