@@ -86,7 +86,11 @@ def test_the_schema_describes_every_operation(client):
         "GET /api/v1/referential/{grid}",
         "GET /api/v1/territories/",
         "GET /api/v1/territories/{slug}",
+        "GET /api/v1/territories/{slug}/journal/",
+        "GET /api/v1/territories/{slug}/journal/{pk}",
         "POST /api/v1/territories/",
+        "POST /api/v1/territories/{slug}/journal/",
+        "PUT /api/v1/territories/{slug}/journal/{pk}",
     ]
     assert schema["components"]["securitySchemes"] == {
         "BearerToken": {

@@ -42,6 +42,7 @@ class RecordCase:
     create: Callable  # (territory, visibility, author) -> record
     read_url: Callable  # record -> url
     write_url: Callable  # record -> url
+    api_url: Callable  # record -> url of the record in the API
     title: Callable  # record -> a text the pages show
 
 
@@ -58,6 +59,7 @@ RECORDS = [
         ),
         read_url=lambda entry: reverse("steering:journal_entry", args=[entry.territory.slug, entry.pk]),
         write_url=lambda entry: reverse("steering:journal_edit", args=[entry.territory.slug, entry.pk]),
+        api_url=lambda entry: f"/api/v1/territories/{entry.territory.slug}/journal/{entry.pk}",
         title=lambda entry: entry.title,
     ),
 ]
@@ -79,6 +81,10 @@ def test_read_write_and_admin_rights(client, case, visibility, role):
     may_read = role in READERS[visibility]
     assert page.status_code == (200 if may_read else 404)
     assert (case.title(record) in page.content.decode()) is may_read
+
+    api = client.get(case.api_url(record))
+    assert api.status_code == (200 if may_read else 404)
+    assert (api.json().get("title") == case.title(record)) is may_read
 
     edit = client.get(case.write_url(record))
     expected = 200 if role in WRITERS else (302 if role == "anonymous" else 404)
