@@ -51,9 +51,9 @@ run: build  ## migrate, load the geography and the demo, serve on http://127.0.0
 test: build  ## lint, layer contract, migrations check, tests on SQLite and PostgreSQL, browser journeys
 	scripts/test.sh
 
-bench: build  ## measure import, search and page speed (table + JSON in data/bench/)
+bench: build  ## speed at national scale (SCALE=0.1 for less); table + JSON in data/bench/
 	$(TRAJ) migrate --noinput --verbosity 0
-	$(TRAJ) bench
+	$(TRAJ) bench --scale $(or $(SCALE),1)
 
 lint: install  ## ruff and the layer contract
 	$(BIN)/ruff check src tests scripts
