@@ -104,3 +104,13 @@ def test_the_referential_and_a_territory_in_english_on_a_phone(browser, platform
     check_accessibility(page)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     context.close()
+
+
+def test_a_visitor_reads_the_funders(page, platform_url, check_accessibility):
+    page.goto(platform_url + "/")
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Financeurs").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Financeurs")
+    check_accessibility(page)
+    page.get_by_role("link", name="Fondation Territoires vivants (démonstration)").click()
+    expect(page.locator("#partners-title + ul")).to_contain_text("Biovallée")
+    check_accessibility(page)

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from trajectoires.accounts.models import AssemblyMembership, Funder
+from trajectoires.accounts.models import Funder
+from trajectoires.accounts.organisations import assembly_role_grant, funder_create
 from trajectoires.geo.selectors import area_from_reference
 from trajectoires.referential.models import Item
 from trajectoires.steering.services import journal_entry_create
 from trajectoires.territories.enums import TerritoryKind
-from trajectoires.territories.models import Territory, TerritoryPartnership
-from trajectoires.territories.services import territory_create
+from trajectoires.territories.models import Territory
+from trajectoires.territories.services import partnership_create, territory_create
 from trajectoires.territories.teams import membership_grant
 
 DEMO_PASSWORD = "trajectoires-demo"  # noqa: S105 — printed to whoever runs the demo, on purpose
@@ -95,14 +96,9 @@ TERRITORIES = [
     ),
 ]
 
-FUNDERS = [  # slug, name, type in the référentiel, the demo territory it works with
-    ("etat-haut-rhin-demo", "Services de l'État dans le Haut-Rhin (démonstration)", "etat", "Ungersheim"),
-    (
-        "fondation-territoires-vivants-demo",
-        "Fondation Territoires vivants (démonstration)",
-        "fondation",
-        "Biovallée",
-    ),
+FUNDERS = [  # name, type in the référentiel, the demo territory it works with
+    ("Services de l'État dans le Haut-Rhin (démonstration)", "etat", "Ungersheim"),
+    ("Fondation Territoires vivants (démonstration)", "fondation", "Biovallée"),
 ]
 
 ACCOUNTS = [
@@ -146,14 +142,14 @@ ACCOUNTS = [
         "admin@etat-haut-rhin.demo",
         "Marc Weber",
         "funder admin — État dans le Haut-Rhin",
-        funder="etat-haut-rhin-demo",
+        funder="services-de-letat-dans-le-haut-rhin-demonstration",
         funder_role="admin",
     ),
     DemoAccount(
         "charge@etat-haut-rhin.demo",
         "Claire Hoffmann",
         "funder officer — État dans le Haut-Rhin",
-        funder="etat-haut-rhin-demo",
+        funder="services-de-letat-dans-le-haut-rhin-demonstration",
         funder_role="officer",
     ),
     DemoAccount(
@@ -229,17 +225,19 @@ def _territories() -> list[str]:
 
 def _funders() -> list[str]:
     created = []
-    for slug, name, kind, territory_name in FUNDERS:
-        funder, new = Funder.objects.get_or_create(
-            slug=slug, defaults={"name": name, "kind": Item.objects.get(grid__code="funder_type", code=kind)}
+    for name, kind, territory_name in FUNDERS:
+        if Funder.objects.filter(name=name).exists():
+            continue
+        funder = funder_create(
+            actor=None, name=name, kind=Item.objects.get(grid__code="funder_type", code=kind)
         )
-        TerritoryPartnership.objects.get_or_create(
+        partnership_create(
+            actor=None,
             territory=Territory.objects.get(name=territory_name),
             funder=funder,
-            defaults={"since": datetime.date(2025, 1, 1)},
+            since=datetime.date(2025, 1, 1),
         )
-        if new:
-            created.append(name)
+        created.append(name)
     return created
 
 
@@ -267,7 +265,7 @@ def _accounts() -> list[str]:
                 role=account.funder_role,
             )
         if account.assembly_role:
-            AssemblyMembership.objects.create(user=user, role=account.assembly_role)
+            assembly_role_grant(actor=None, user=user, role=account.assembly_role)
         created.append(account.email)
     return created
 

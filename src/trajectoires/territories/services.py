@@ -3,16 +3,17 @@
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from trajectoires.accounts.models import Funder
 from trajectoires.core.audit import audit_record
 from trajectoires.geo.models import Area, AreaAncestry
 
 from .enums import SINGLE_AREA_KINDS, TerritoryKind
-from .models import Territory, TerritoryArea
+from .models import Territory, TerritoryArea, TerritoryPartnership
 
 
 def territory_create(
@@ -96,3 +97,34 @@ def _unique_slug(name: str) -> str:
     while Territory.objects.filter(slug=slug).exists():
         slug, counter = f"{base}-{counter}", counter + 1
     return slug
+
+
+def partnership_create(
+    *, actor: Any, territory: Territory, funder: Funder, since: datetime.date
+) -> TerritoryPartnership:
+    """Record that a funder works with a territory: its members become the territory's partners.
+    Platform staff only (engagement contracts will create partnerships of their own)."""
+    if actor is not None and not getattr(actor, "is_staff", False):
+        raise PermissionDenied
+    partnership = TerritoryPartnership(territory=territory, funder=funder, since=since)
+    try:
+        partnership.full_clean()
+    except ValidationError as error:
+        if "__all__" in error.message_dict:
+            raise ValidationError(
+                {
+                    "territory": _("%(funder)s is already a partner of %(territory)s.")
+                    % {"funder": funder, "territory": territory}
+                }
+            ) from None
+        raise
+    with transaction.atomic():
+        partnership.save()
+        audit_record(
+            actor=actor,
+            action="partnership.create",
+            obj=partnership,
+            scope=territory_scope(territory),
+            changes={"funder": [None, funder.slug], "since": [None, since.isoformat()]},
+        )
+    return partnership

@@ -122,10 +122,6 @@ def team_member_remove(request, slug: str, pk: int, kind: str = "territory"):
     return redirect(_team_url(team))
 
 
-def funder_detail(request, slug: str):
-    return render(request, "territories/funder_detail.html", {"funder": funder_get(slug)})
-
-
 def invitation_page(request, token: str):
     """Accept an invitation: join with the signed-in account, or create one."""
     try:
