@@ -274,22 +274,12 @@ def _keep_an_admin(team: Team, leaving: models.Model) -> None:
 def teams_where_last_admin(user: Any) -> list[str]:
     """Names of the teams `user` is the only admin of (an account erasure is refused then)."""
     names = []
-    for membership in TerritoryMembership.objects.filter(user=user, role=TerritoryRole.ADMIN).select_related(
-        "territory"
+    for model, field, admin in (
+        (TerritoryMembership, "territory", TerritoryRole.ADMIN),
+        (FunderMembership, "funder", FunderRole.ADMIN),
     ):
-        if (
-            not TerritoryMembership.objects.filter(territory=membership.territory, role=TerritoryRole.ADMIN)
-            .exclude(user=user)
-            .exists()
-        ):
-            names.append(membership.territory.name)
-    for membership in FunderMembership.objects.filter(user=user, role=FunderRole.ADMIN).select_related(
-        "funder"
-    ):
-        if (
-            not FunderMembership.objects.filter(funder=membership.funder, role=FunderRole.ADMIN)
-            .exclude(user=user)
-            .exists()
-        ):
-            names.append(membership.funder.name)
+        for membership in model.objects.filter(user=user, role=admin).select_related(field):
+            target = getattr(membership, field)
+            if not model.objects.filter(role=admin, **{field: target}).exclude(user=user).exists():
+                names.append(target.name)
     return names
