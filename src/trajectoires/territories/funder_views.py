@@ -3,31 +3,26 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from trajectoires.accounts.models import Funder
 from trajectoires.accounts.organisations import funder_create
 
 from .funder_forms import FunderForm, PartnershipForm
 from .permissions import is_platform_staff
 from .services import partnership_create
-from .team_selectors import funder_get
+from .team_selectors import funder_get, funder_list, funder_partnerships
 
 
 def funder_index(request):
-    funders = (
-        Funder.objects.select_related("kind").annotate(partner_count=Count("partnerships")).order_by("name")
-    )
-    return render(request, "territories/funder_list.html", {"funders": funders})
+    return render(request, "territories/funder_list.html", {"funders": funder_list()})
 
 
 def funder_detail(request, slug: str, partnership_form=None):
     funder = funder_get(slug)
-    partnerships = funder.partnerships.select_related("territory").order_by("territory__name")
+    partnerships = funder_partnerships(funder)
     context = {
         "funder": funder,
         "partnerships": partnerships,

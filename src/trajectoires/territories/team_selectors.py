@@ -2,7 +2,7 @@
 platform staff; to anyone else it answers 404, like a page that does not exist."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -19,6 +19,20 @@ def funder_get(slug: str) -> Funder:
     if funder is None:
         raise Http404
     return funder
+
+
+def funder_list() -> QuerySet[Funder]:
+    return (
+        Funder.objects.select_related("kind").annotate(partner_count=Count("partnerships")).order_by("name")
+    )
+
+
+def funder_partnerships(funder: Funder) -> QuerySet:
+    return funder.partnerships.select_related("territory").order_by("territory__name")
+
+
+def account_exists(email: str) -> bool:
+    return get_user_model().objects.filter(email__iexact=email).exists()
 
 
 def access_team(viewer, target: Territory | Funder) -> Team:

@@ -11,12 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from trajectoires.accounts.models import User
-
 from .selectors import territory_get
 from .team_forms import InvitationForm, NewAccountForm, RoleForm
 from .team_selectors import (
     access_team,
+    account_exists,
     audit_actor_names,
     audit_entries_all,
     audit_entries_for_territory,
@@ -129,7 +128,7 @@ def invitation_page(request, token: str):
     except ValidationError as error:
         return render(request, "territories/invitation.html", {"error": error.messages[0]}, status=404)
     target = invitation.territory or invitation.funder
-    has_account = User.objects.filter(email__iexact=invitation.email).exists()
+    has_account = account_exists(invitation.email)
     form = (
         NewAccountForm(request.POST or None)
         if not request.user.is_authenticated and not has_account
