@@ -192,3 +192,15 @@ def test_the_history_of_changes_names_actors_and_survives_erasure(client, world)
     client_as(client, world, "staff")
     body = page_text(client.get("/territoires/ungersheim/historique/"))
     assert f"compte effacé n°{erased_pk} membership.change_role" in body
+
+
+def test_staff_read_the_whole_platform_history_and_others_do_not(client, world):
+    client_as(client, world, "staff")
+    body = page_text(client.get("/"))
+    assert "Historique des modifications" in body
+    history = page_text(client.get("/historique/"))
+    assert "Historique des modifications — toute la plateforme" in history
+    assert "territory.create Ungersheim" in history and "territory.create Grande-Synthe" in history
+    for role in ("admin", "partner_funder", "assembly_delegate"):
+        client_as(client, world, role)
+        assert client.get("/historique/").status_code == 404
