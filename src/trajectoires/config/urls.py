@@ -12,6 +12,7 @@ urlpatterns += i18n_patterns(
     path("", include("trajectoires.site.urls")),
     path("annuaire/", include("trajectoires.geo.urls")),
     path("territoires/<slug:slug>/journal/", include("trajectoires.steering.urls")),
+    path("territoires/<slug:slug>/vision/", include("trajectoires.steering.vision_urls")),
     path("territoires/", include("trajectoires.territories.urls")),
     path("financeurs/", include("trajectoires.territories.urls_funders")),
     path("", include("trajectoires.territories.urls_site")),
