@@ -88,9 +88,11 @@ def test_the_schema_describes_every_operation(client):
         "GET /api/v1/territories/{slug}",
         "GET /api/v1/territories/{slug}/journal/",
         "GET /api/v1/territories/{slug}/journal/{pk}",
+        "GET /api/v1/territories/{slug}/vision",
         "POST /api/v1/territories/",
         "POST /api/v1/territories/{slug}/journal/",
         "PUT /api/v1/territories/{slug}/journal/{pk}",
+        "PUT /api/v1/territories/{slug}/vision",
     ]
     assert schema["components"]["securitySchemes"] == {
         "BearerToken": {

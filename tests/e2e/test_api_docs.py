@@ -12,6 +12,8 @@ OPERATIONS = [
     "/api/v1/territories/{slug}/journal/",
     "/api/v1/territories/{slug}/journal/{pk}",
     "/api/v1/territories/{slug}/journal/{pk}",
+    "/api/v1/territories/{slug}/vision",
+    "/api/v1/territories/{slug}/vision",
     "/api/v1/referential/",
     "/api/v1/referential/{grid}",
     "/api/v1/me",
