@@ -114,3 +114,13 @@ def test_a_visitor_reads_the_funders(page, platform_url, check_accessibility):
     page.get_by_role("link", name="Fondation Territoires vivants (démonstration)").click()
     expect(page.locator("#partners-title + ul")).to_contain_text("Biovallée")
     check_accessibility(page)
+
+
+def test_a_visitor_reads_a_public_vision_and_its_coverage(page, platform_url, check_accessibility):
+    page.goto(platform_url + "/territoires/ungersheim/")
+    page.get_by_role("link", name="Vision", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("La vision de Ungersheim")
+    expect(page.locator("#coverage-title + p")).to_have_text(
+        "Les orientations répondent à 5 des 11 besoins essentiels."
+    )
+    check_accessibility(page)

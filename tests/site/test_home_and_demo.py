@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from tests.pages import page_text
-from trajectoires.steering.models import JournalEntry
+from trajectoires.steering.models import JournalEntry, Vision
 from trajectoires.territories.models import Territory
 from trajectoires.territories.selectors import memberships_of
 
@@ -88,6 +88,13 @@ def test_the_demo_has_one_account_per_role_with_its_memberships():
     }
     visibilities = sorted(JournalEntry.objects.values_list("visibility", flat=True))
     assert visibilities == ["alliance", "partners", "private", "public"]
+    vision = Vision.objects.get()
+    assert (vision.territory.name, vision.version, vision.visibility, vision.orientations.count()) == (
+        "Ungersheim",
+        1,
+        "public",
+        3,
+    )
 
 
 def test_the_demo_loads_only_into_a_new_database_when_asked(capsys, member):

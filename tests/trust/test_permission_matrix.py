@@ -16,8 +16,12 @@ from dataclasses import dataclass
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from tests.pages import page_text
+from trajectoires.referential.models import Item
 from trajectoires.steering.services import journal_entry_create
+from trajectoires.steering.vision import OrientationInput, vision_save
 from trajectoires.territories.models import Territory
 
 from .world import ROLES, build_world, client_as
@@ -44,6 +48,8 @@ class RecordCase:
     write_url: Callable  # record -> url
     api_url: Callable  # record -> url of the record in the API
     title: Callable  # record -> a text the pages show
+    api_text: Callable = lambda body: body.get("title")  # the same text in the API's answer
+    history_text: Callable = lambda record: str(record)  # how the history of changes names it
 
 
 RECORDS = [
@@ -61,6 +67,26 @@ RECORDS = [
         write_url=lambda entry: reverse("steering:journal_edit", args=[entry.territory.slug, entry.pk]),
         api_url=lambda entry: f"/api/v1/territories/{entry.territory.slug}/journal/{entry.pk}",
         title=lambda entry: entry.title,
+    ),
+    RecordCase(
+        name="vision",
+        create=lambda territory, visibility, author: vision_save(
+            actor=author,
+            territory=territory,
+            expected_version=0,
+            horizon_year=timezone.localdate().year + 15,
+            statement=f"Un territoire nourricier ({visibility})",
+            visibility=visibility,
+            reason="Conseil",
+            orientations=[
+                OrientationInput("Se nourrir", [Item.objects.get(grid__code="essential_need", code="food")])
+            ],
+        ),
+        read_url=lambda vision: reverse("vision:detail", args=[vision.territory.slug]),
+        write_url=lambda vision: reverse("vision:edit", args=[vision.territory.slug]),
+        api_url=lambda vision: f"/api/v1/territories/{vision.territory.slug}/vision",
+        title=lambda vision: vision.statement,
+        api_text=lambda body: body.get("statement"),
     ),
 ]
 
@@ -84,7 +110,7 @@ def test_read_write_and_admin_rights(client, case, visibility, role):
 
     api = client.get(case.api_url(record))
     assert api.status_code == (200 if may_read else 404)
-    assert (api.json().get("title") == case.title(record)) is may_read
+    assert (case.api_text(api.json()) == case.title(record)) is may_read
 
     edit = client.get(case.write_url(record))
     expected = 200 if role in WRITERS else (302 if role == "anonymous" else 404)
@@ -94,7 +120,7 @@ def test_read_write_and_admin_rights(client, case, visibility, role):
     expected = 200 if role in ADMINS else (302 if role == "anonymous" else 404)
     assert history.status_code == expected
     if role in ADMINS:
-        assert case.title(record) in history.content.decode()
+        assert case.history_text(record) in page_text(history)
 
 
 @pytest.mark.parametrize("case", RECORDS, ids=lambda case: case.name)

@@ -9,12 +9,15 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from trajectoires.accounts.models import Funder
 from trajectoires.accounts.organisations import assembly_role_grant, funder_create
 from trajectoires.geo.selectors import area_from_reference
 from trajectoires.referential.models import Item
+from trajectoires.steering.models import Vision
 from trajectoires.steering.services import journal_entry_create
+from trajectoires.steering.vision import OrientationInput, vision_save
 from trajectoires.territories.enums import TerritoryKind
 from trajectoires.territories.models import Territory
 from trajectoires.territories.services import partnership_create, territory_create
@@ -200,6 +203,7 @@ def demo_load() -> list[str]:
     created = _territories() + _funders()
     created += _accounts()
     created += _journal()
+    created += _vision()
     return created
 
 
@@ -288,6 +292,32 @@ def _journal() -> list[str]:
         )
         created.append(title)
     return created
+
+
+def _vision() -> list[str]:
+    territory = Territory.objects.get(name="Ungersheim")
+    if Vision.objects.filter(territory=territory).exists():
+        return []
+    needs = {item.code: item for item in Item.objects.filter(grid__code="essential_need")}
+    vision_save(
+        actor=get_user_model().objects.get(email="admin@ungersheim.demo"),
+        territory=territory,
+        expected_version=0,
+        horizon_year=timezone.localdate().year + 15,
+        statement="Démonstration. Un village qui se nourrit de ses terres, produit son énergie et prend soin "
+        "de ses habitants, fidèle à son passé minier.",
+        attachments="Le carreau de la mine, les vergers, la fête des récoltes.",
+        stakes_to_lose="Des terres agricoles et des commerces de proximité.",
+        stakes_to_gain="Des emplois locaux, une alimentation saine et des factures d'énergie maîtrisées.",
+        visibility="public",
+        reason="Vision adoptée en conseil municipal (démonstration)",
+        orientations=[
+            OrientationInput("Se nourrir des terres du village", [needs["food"], needs["local_production"]]),
+            OrientationInput("Produire et économiser l'énergie", [needs["energy"]]),
+            OrientationInput("Vivre ensemble et prendre soin", [needs["living_together"], needs["care"]]),
+        ],
+    )
+    return ["vision of Ungersheim"]
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -15,6 +15,9 @@ from .vision_forms import OrientationFormSet, VisionForm, initial_from, orientat
 def vision_page(request, slug: str):
     territory = territory_get(slug)
     vision = vision_of(request.user, territory)
+    can_edit = can_write_in_territory(request.user, territory)
+    if vision is None and not can_edit:  # none, or none for this viewer: the same answer
+        raise Http404
     coverage = needs_coverage(vision)
     context = {
         "territory": territory,
@@ -22,7 +25,7 @@ def vision_page(request, slug: str):
         "coverage": coverage,
         "covered_count": sum(1 for row in coverage if row.covered),
         "max_orientations": max([len(row.orientations) for row in coverage] + [1]),
-        "can_edit": can_write_in_territory(request.user, territory),
+        "can_edit": can_edit,
     }
     return render(request, "steering/vision.html", context)
 
