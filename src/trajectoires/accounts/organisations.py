@@ -4,10 +4,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from trajectoires.core.audit import audit_record
+from trajectoires.core.text import unique_slug
 
 from .models import AssemblyMembership, AssemblyRole, Funder, User
 
@@ -20,10 +20,9 @@ def _require_staff(actor: Any) -> None:
 
 def funder_create(*, actor: Any, name: str, kind: Any, siren: str = "") -> Funder:
     _require_staff(actor)
-    base = slugify(name)[:200] or "financeur"
-    slug, counter = base, 2
-    while Funder.objects.filter(slug=slug).exists():
-        slug, counter = f"{base}-{counter}", counter + 1
+    slug = unique_slug(
+        name, taken=lambda slug: Funder.objects.filter(slug=slug).exists(), fallback="financeur"
+    )
     funder = Funder(name=name.strip(), slug=slug, kind=kind, siren=siren.strip())
     funder.full_clean()
     if funder.kind.grid.code != "funder_type":

@@ -47,17 +47,11 @@ def journal_entry_new(request, slug: str):
     if not can_add_journal_entry(request.user, territory):
         raise Http404
     form = JournalEntryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            entry = journal_entry_create(actor=request.user, territory=territory, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _refuse(form, error)
-        else:
-            messages.success(request, _("The journal entry was saved."))
-            return redirect(entry)
-    return render(
-        request, "steering/journal_form.html", {"territory": territory, "form": form, "entry": None}
-    )
+
+    def save():
+        return journal_entry_create(actor=request.user, territory=territory, **form.cleaned_data)
+
+    return _entry_form_page(request, territory, form, None, save)
 
 
 @login_required
@@ -67,17 +61,25 @@ def journal_entry_edit(request, slug: str, pk: int):
     if not can_edit_journal_entry(request.user, entry):
         raise Http404
     form = JournalEntryForm.for_entry(entry, request.POST or None)
+
+    def save():
+        return journal_entry_update(actor=request.user, entry=entry, **form.cleaned_data)
+
+    return _entry_form_page(request, territory, form, entry, save)
+
+
+def _entry_form_page(request, territory, form, entry, save):
+    """The entry form: on a valid POST, `save()` through the service, then show the entry."""
     if request.method == "POST" and form.is_valid():
         try:
-            journal_entry_update(actor=request.user, entry=entry, **form.cleaned_data)
+            saved = save()
         except (ValidationError, PermissionDenied) as error:
             _refuse(form, error)
         else:
             messages.success(request, _("The journal entry was saved."))
-            return redirect(entry)
-    return render(
-        request, "steering/journal_form.html", {"territory": territory, "form": form, "entry": entry}
-    )
+            return redirect(saved)
+    context = {"territory": territory, "form": form, "entry": entry}
+    return render(request, "steering/journal_form.html", context)
 
 
 def _refuse(form, error) -> None:

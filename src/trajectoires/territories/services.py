@@ -5,11 +5,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from trajectoires.accounts.models import Funder
 from trajectoires.core.audit import audit_record
+from trajectoires.core.text import unique_slug
 from trajectoires.geo.models import Area, AreaAncestry
 
 from .enums import SINGLE_AREA_KINDS, TerritoryKind
@@ -32,7 +32,9 @@ def territory_create(
         kind=kind,
         description=description.strip(),
         alliance_joined_on=alliance_joined_on,
-        slug=_unique_slug(name),
+        slug=unique_slug(
+            name, taken=lambda slug: Territory.objects.filter(slug=slug).exists(), fallback="territoire"
+        ),
     )
     territory.full_clean()
     with transaction.atomic():
@@ -89,14 +91,6 @@ def _check_perimeter(kind: str, areas: list[Area]) -> None:
                 % {"inner": overlap.area, "outer": overlap.ancestor}
             }
         )
-
-
-def _unique_slug(name: str) -> str:
-    base = slugify(name)[:200] or "territoire"
-    slug, counter = base, 2
-    while Territory.objects.filter(slug=slug).exists():
-        slug, counter = f"{base}-{counter}", counter + 1
-    return slug
 
 
 def partnership_create(
