@@ -26,6 +26,13 @@ def _static_without_manifest():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_inline():
+    """Background tasks run as soon as they are enqueued (after the transaction commits)."""
+    with override_settings(TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}):
+        yield
+
+
 @pytest.fixture
 def staff(db) -> User:
     return User.objects.create_user(

@@ -1,6 +1,8 @@
 """The `trajectoires` command.
 
-trajectoires serve [--production] [--host H] [--port P]
+trajectoires serve [--production] [--host H] [--port P] [--no-worker]
+                             serve the site; except in production, the background-task worker runs beside it
+trajectoires db_worker       run background tasks (its own service in production)
 trajectoires demo            load the demo alliance (idempotent)
 trajectoires geo import      load the geography snapshot (idempotent)
 trajectoires bench           measure speed (see docs/testing.md)
@@ -8,7 +10,10 @@ trajectoires <command>       any Django management command (migrate, territory, 
 """
 
 import argparse
+import atexit
 import os
+import signal
+import subprocess
 import sys
 
 
@@ -18,7 +23,10 @@ def serve(argv: list[str]) -> None:
     parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
     parser.add_argument("--production", action="store_true", help="serve with gunicorn")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--no-worker", action="store_true", help="do not start the background-task worker")
     args = parser.parse_args(argv)
+    if not (args.no_worker or args.production):  # in production the worker is its own service
+        _start_task_worker()
     if args.production:
         os.execvp(  # noqa: S606 — replaces this process with gunicorn, arguments are ours
             sys.executable,
@@ -40,6 +48,15 @@ def serve(argv: list[str]) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["trajectoires", "runserver", f"{args.host}:{args.port}", "--noreload"])
+
+
+def _start_task_worker() -> None:
+    """Run `db_worker` as a child process, stopped when the server stops (its log goes with ours)."""
+    worker = subprocess.Popen([sys.executable, "-m", "trajectoires", "db_worker", "--interval", "0.5"])
+    atexit.register(worker.terminate)
+    # A server replaced by gunicorn (exec) or stopped by a signal still stops its worker.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: (worker.terminate(), sys.exit(0)))
 
 
 def main(argv: list[str] | None = None) -> None:

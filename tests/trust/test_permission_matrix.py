@@ -1,7 +1,8 @@
 """Role × visibility × action for every territory-owned record (SPEC §4).
 
-Each record type registers a `RecordCase` in RECORDS; the whole matrix then runs on it, in the
-pages. Expected rights come from the specification, not from the code under test:
+Each record type registers a `RecordCase` in a module of tests/trust/records/; the whole matrix
+then runs on it, in the pages and the API. Expected rights come from the specification, not from
+the code under test:
 - read: public → anyone; alliance → every signed-in person; partners → the team, the
   contributors and the partner funder; private → the team (admin, editor, viewer);
 - write: the territory's admin and editor;
@@ -9,21 +10,15 @@ pages. Expected rights come from the specification, not from the code under test
 A refusal is a 404, exactly like a record that does not exist.
 """
 
-import datetime
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.pages import page_text
-from trajectoires.referential.models import Item
-from trajectoires.steering.services import journal_entry_create
-from trajectoires.steering.vision import OrientationInput, vision_save
 from trajectoires.territories.models import Territory
 
+from .records import all_cases
 from .world import ROLES, build_world, client_as
 
 pytestmark = pytest.mark.django_db
@@ -40,55 +35,7 @@ WRITERS = {"admin", "editor"}
 ADMINS = {"admin", "staff"}
 
 
-@dataclass(frozen=True)
-class RecordCase:
-    name: str
-    create: Callable  # (territory, visibility, author) -> record
-    read_url: Callable  # record -> url
-    write_url: Callable  # record -> url
-    api_url: Callable  # record -> url of the record in the API
-    title: Callable  # record -> a text the pages show
-    api_text: Callable = lambda body: body.get("title")  # the same text in the API's answer
-    history_text: Callable = lambda record: str(record)  # how the history of changes names it
-
-
-RECORDS = [
-    RecordCase(
-        name="journal entry",
-        create=lambda territory, visibility, author: journal_entry_create(
-            actor=author,
-            territory=territory,
-            title=f"Chantier participatif ({visibility})",
-            occurred_on=datetime.date(2026, 5, 4),
-            body="Plantation du verger communal.",
-            visibility=visibility,
-        ),
-        read_url=lambda entry: reverse("steering:journal_entry", args=[entry.territory.slug, entry.pk]),
-        write_url=lambda entry: reverse("steering:journal_edit", args=[entry.territory.slug, entry.pk]),
-        api_url=lambda entry: f"/api/v1/territories/{entry.territory.slug}/journal/{entry.pk}",
-        title=lambda entry: entry.title,
-    ),
-    RecordCase(
-        name="vision",
-        create=lambda territory, visibility, author: vision_save(
-            actor=author,
-            territory=territory,
-            expected_version=0,
-            horizon_year=timezone.localdate().year + 15,
-            statement=f"Un territoire nourricier ({visibility})",
-            visibility=visibility,
-            reason="Conseil",
-            orientations=[
-                OrientationInput("Se nourrir", [Item.objects.get(grid__code="essential_need", code="food")])
-            ],
-        ),
-        read_url=lambda vision: reverse("vision:detail", args=[vision.territory.slug]),
-        write_url=lambda vision: reverse("vision:edit", args=[vision.territory.slug]),
-        api_url=lambda vision: f"/api/v1/territories/{vision.territory.slug}/vision",
-        title=lambda vision: vision.statement,
-        api_text=lambda body: body.get("statement"),
-    ),
-]
+RECORDS = all_cases()
 
 
 def audit_url(territory: Territory) -> str:

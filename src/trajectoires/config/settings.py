@@ -53,11 +53,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
+    "django_tasks_db",
     "trajectoires.core",
     "trajectoires.referential",
     "trajectoires.accounts",
     "trajectoires.geo",
     "trajectoires.territories",
+    "trajectoires.cooperation",
     "trajectoires.steering",
     "trajectoires.api",
     "trajectoires.site",
@@ -120,6 +122,11 @@ def _databases() -> dict:
 
 
 DATABASES = _databases()
+
+# Background tasks (network metrics, e-mail notifications) are stored in the database and run by
+# `trajectoires db_worker`, which `trajectoires serve` starts beside the web server. Tests run them
+# inline (TASKS overridden in tests/conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

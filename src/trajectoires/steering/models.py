@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -8,13 +10,38 @@ from trajectoires.core.visibility import visibility_field
 from trajectoires.territories.models import Territory
 
 
+class EntryType(models.TextChoices):
+    EVENT = "event", _("Event")
+    DECISION = "decision", _("Decision")
+    MEETING = "meeting", _("Meeting")
+    DIFFICULTY = "difficulty", _("Difficulty")
+    SUCCESS = "success", _("Success")
+    LEARNING = "learning", _("Lesson learnt")
+    OTHER = "other", _("Other")
+
+
 class JournalEntry(TimeStampedModel):
-    """Continuous documentation (K10): what happened, dated, tagged by key action."""
+    """Continuous documentation (K10): what happened, dated, typed, tagged by key actions, needs
+    and actors. `search_document` holds the French stems of its words, for full-text search."""
 
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="journal_entries")
     title = models.CharField(_("title"), max_length=200)
     occurred_on = models.DateField(_("date"))
+    entry_type = models.CharField(
+        _("type"), max_length=12, choices=EntryType.choices, default=EntryType.EVENT
+    )
     body = models.TextField(_("what happened"), blank=True)
+    needs = models.ManyToManyField(
+        "referential.Item",
+        verbose_name=_("essential needs"),
+        blank=True,
+        related_name="+",
+        limit_choices_to={"grid__code": "essential_need"},
+    )
+    actors = models.ManyToManyField(
+        "cooperation.Actor", verbose_name=_("actors"), blank=True, related_name="journal_entries"
+    )
+    search_document = models.TextField(editable=False, blank=True, default="")
     key_actions = models.ManyToManyField(
         "referential.Item",
         verbose_name=_("key actions"),
@@ -114,3 +141,101 @@ class VisionVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vision_id} v{self.number}"
+
+
+def _upload_path(instance, filename: str) -> str:
+    # The stored name is random: the original name is kept in the row, never used as a path.
+    return f"territories/{instance.territory_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file attached to a journal entry; its type and size were checked on upload, and it is
+    served only to those who may read the entry."""
+
+    entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="attachments")
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(_("file"), upload_to=_upload_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attachment")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Celebration(TimeStampedModel):
+    """An intermediate victory worth celebrating (F9): what was achieved, when, with whom."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="celebrations")
+    title = models.CharField(_("title"), max_length=200)
+    achieved_on = models.DateField(_("date"))
+    achievement = models.TextField(_("what was achieved"))
+    participants = models.TextField(_("who took part"), blank=True)
+    actors = models.ManyToManyField(
+        "cooperation.Actor", verbose_name=_("actors"), blank=True, related_name="celebrations"
+    )
+    journal_entries = models.ManyToManyField(
+        JournalEntry, verbose_name=_("journal entries"), blank=True, related_name="celebrations"
+    )
+    visibility = visibility_field()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-achieved_on", "-id"]
+        verbose_name = _("celebration")
+        verbose_name_plural = _("celebrations")
+
+    def __str__(self) -> str:
+        return f"{self.achieved_on:%Y-%m-%d} {self.title}"
+
+
+class NarrativeFormat(models.TextChoices):
+    TEXT = "text", _("Text")
+    EVENT = "event", _("Event")
+    VIDEO = "video", _("Video")
+    EXHIBITION = "exhibition", _("Exhibition")
+    PODCAST = "podcast", _("Podcast")
+    PERFORMANCE = "performance", _("Performance")
+    OTHER = "other", _("Other")
+
+
+class Narrative(TimeStampedModel):
+    """A narrative of the transition (K2): a story told to an audience, in some format, that carries
+    orientations of the vision."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="narratives")
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    format = models.CharField(_("format"), max_length=12, choices=NarrativeFormat.choices)
+    audience = models.CharField(_("audience"), max_length=200, blank=True)
+    told_on = models.DateField(_("date"))
+    orientations = models.ManyToManyField(
+        Orientation, verbose_name=_("orientations"), blank=True, related_name="narratives"
+    )
+    link = models.URLField(_("link"), blank=True)
+    file = models.FileField(_("file"), upload_to=_upload_path, max_length=200, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    file_content_type = models.CharField(_("file type"), max_length=100, blank=True)
+    file_size = models.PositiveIntegerField(_("size"), null=True, blank=True)
+    visibility = visibility_field()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-told_on", "-id"]
+        verbose_name = _("narrative")
+        verbose_name_plural = _("narratives")
+
+    def __str__(self) -> str:
+        return self.title

@@ -7,7 +7,7 @@ files: its page has no inline script or style, so it works under the site's Cont
 from django.urls import re_path
 from ninja import NinjaAPI, Swagger
 
-from . import areas, journal, me, referential, territories, vision
+from . import actors, areas, celebrations, journal, me, narratives, network, referential, territories, vision
 from .auth import PUBLIC
 from .errors import api_view, install_error_handlers, read_only, unknown_address
 
@@ -46,5 +46,9 @@ api.add_router("/areas/", areas.router)
 api.add_router("/territories/", territories.router)
 api.add_router("/territories/", journal.router)
 api.add_router("/territories/", vision.router)
+api.add_router("/territories/", narratives.router)
+api.add_router("/territories/", celebrations.router)
+api.add_router("/territories/", actors.router)
+api.add_router("/territories/", network.router)
 api.add_router("/referential/", referential.router)
 api.add_router("/me", me.router)
