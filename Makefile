@@ -29,6 +29,8 @@ $(VENDOR)/.built: node_modules/.installed
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/pico/
 	cp node_modules/@picocss/pico/LICENSE.md $(VENDOR)/pico/ 2>/dev/null || true
+	mkdir -p $(VENDOR)/echarts
+	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE node_modules/echarts/NOTICE $(VENDOR)/echarts/
 	@touch $@
 
 install: $(VENV)/.installed  ## create the virtual environment and install Python packages

@@ -29,8 +29,16 @@ def _static_without_manifest():
 @pytest.fixture(autouse=True, scope="session")
 def _tasks_run_inline():
     """Background tasks run as soon as they are enqueued (after the transaction commits)."""
-    with override_settings(TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}):
+    with override_settings(
+        TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    ):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files of a test land in its own temporary folder, never in the data folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

@@ -62,7 +62,9 @@ def test_an_editor_writes_with_a_read_write_token(client, world):
         "title": "Comité de pilotage",
         "occurred_on": "2026-10-01",
         "body": "Décisions prises.",
+        "entry_type": "meeting",
         "key_actions": ["K8", "K10"],
+        "needs": ["food"],
         "visibility": "partners",
     }
     response = client.post(
@@ -75,8 +77,12 @@ def test_an_editor_writes_with_a_read_write_token(client, world):
         "territory": "ungersheim",
         "title": "Comité de pilotage",
         "occurred_on": "2026-10-01",
+        "entry_type": "meeting",
         "body": "Décisions prises.",
         "key_actions": ["K8", "K10"],
+        "needs": ["food"],
+        "actors": [],
+        "attachments": [],
         "visibility": "partners",
     }
     assert AuditEntry.objects.filter(action="journal_entry.create", object_id=str(entry.pk)).exists()

@@ -1,12 +1,17 @@
+import os
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.files import PDF, upload
 from tests.pages import page_text
 from tests.trust.world import build_world, client_as
 from trajectoires.core.models import AuditEntry
 from trajectoires.referential.models import Item
+from trajectoires.steering.celebrations import celebration_create
 from trajectoires.steering.models import JournalEntry
+from trajectoires.steering.services import journal_entry_create
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +139,172 @@ def test_the_journal_costs_the_same_queries_with_1_and_50_entries(client, world)
         )
     assert JournalEntry.objects.count() == 50
     assert count() == one
+
+
+def test_an_entry_carries_its_type_needs_actors_and_files(client, world, make_actor):
+    garden = make_actor(world.territory, "Jardin <i>partagé</i>")
+    elsewhere = make_actor(world.elsewhere, "Association lointaine")
+    client_as(client, world, "editor")
+    response = client.post(
+        "/territoires/ungersheim/journal/nouveau/",
+        entry_data(
+            entry_type="decision",
+            needs=[Item.objects.get(grid__code="essential_need", code="food").pk],
+            actors=[garden.pk],
+            attachments=[upload("délibération.pdf", PDF), upload("notes.txt", b"Vote unanime.")],
+        ),
+        follow=True,
+    )
+    entry = JournalEntry.objects.get()
+    assert entry.entry_type == "decision"
+    assert [need.code for need in entry.needs.all()] == ["food"]
+    assert list(entry.actors.all()) == [garden]
+    assert sorted(entry.attachments.values_list("name", "content_type", "size")) == [
+        ("délibération.pdf", "application/pdf", len(PDF)),
+        ("notes.txt", "text/plain", 13),
+    ]
+    body = page_text(response)
+    assert "Décision · Partenaires" in body
+    assert "Besoins essentiels Alimentation" in body
+    assert "Acteurs Jardin <i>partagé</i>" in body  # escaped, shown as typed
+    assert "Jardin &lt;i&gt;partagé&lt;/i&gt;" in response.content.decode()
+    assert "Fichiers délibération.pdf" in body
+    audit = AuditEntry.objects.get(action="journal_entry.create")
+    assert audit.changes["attachments"] == [None, ["délibération.pdf", "notes.txt"]]
+    assert audit.changes["actors"] == [None, [garden.pk]]
+    assert audit.changes["entry_type"] == [None, "decision"]
+
+    # An actor of another territory is not among the choices.
+    response = client.post(
+        f"/territoires/ungersheim/journal/{entry.pk}/modifier/", entry_data(actors=[elsewhere.pk])
+    )
+    assert "Acteurs : Sélectionnez un choix valide." in page_text(response)
+    assert list(entry.actors.all()) == [garden]
+
+
+def test_an_edit_adds_and_removes_files(client, world, django_capture_on_commit_callbacks):
+    client_as(client, world, "editor")
+    client.post(
+        "/territoires/ungersheim/journal/nouveau/",
+        entry_data(attachments=[upload("a.txt", b"A"), upload("b.txt", b"B")]),
+    )
+    entry = JournalEntry.objects.get()
+    first = entry.attachments.get(name="a.txt")
+    stored = first.file.path
+    with_removal = entry_data(remove_attachments=[first.pk], attachments=[upload("c.csv", b"x;y\n")])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/territoires/ungersheim/journal/{entry.pk}/modifier/", with_removal)
+    assert sorted(entry.attachments.values_list("name", flat=True)) == ["b.txt", "c.csv"]
+    assert not os.path.exists(stored)
+    audit = AuditEntry.objects.get(action="journal_entry.update")
+    assert audit.changes == {"attachments": [["a.txt", "b.txt"], ["b.txt", "c.csv"]]}
+
+
+def test_the_timeline_merges_entries_and_celebrations_by_year_and_month(client, world):
+
+    admin = world.people["admin"]
+    for title, day in (("Conseil", "2025-11-20"), ("Plantation", "2026-03-02"), ("Bilan", "2026-03-28")):
+        client_as(client, world, "admin").post(
+            "/territoires/ungersheim/journal/nouveau/",
+            entry_data(title=title, occurred_on=day, visibility="public"),
+        )
+    celebration_create(
+        actor=admin,
+        territory=world.territory,
+        title="Le verger a donné",
+        achieved_on="2026-03-15",
+        achievement="Première récolte.",
+        visibility="public",
+    )
+    client.logout()
+    body = page_text(client.get("/territoires/ungersheim/journal/"))
+    public = "Public — tout le monde, et les données ouvertes"
+    assert (
+        f"4 éléments 2026 mars 2026 Bilan · 28 mars 2026 · Événement · {public} "
+        f"Célébration Le verger a donné · 15 mars 2026 · {public} "
+        f"Plantation · 2 mars 2026 · Événement · {public} "
+        f"2025 novembre 2025 Conseil · 20 novembre 2025 · Événement · {public}"
+    ) in body
+
+
+def test_the_timeline_filters(client, world, make_actor):
+
+    admin, territory = world.people["admin"], world.territory
+    k10 = Item.objects.get(grid__code="key_action", code="K10")
+    water = Item.objects.get(grid__code="essential_need", code="water")
+    mayor = make_actor(territory, "Mairie")
+
+    def add(title, **values):
+        values = {"occurred_on": "2026-05-04", "visibility": "public"} | values
+        return journal_entry_create(actor=admin, territory=territory, title=title, **values)
+
+    add("Décision du conseil", entry_type="decision", key_actions=[k10])
+    add("Forage", needs=[water], occurred_on="2025-06-01")
+    add("Rencontre", actors=[mayor])
+    add("Rapport", attachments=[upload("r.txt", b"r")])
+    celebration_create(
+        actor=admin,
+        territory=territory,
+        title="Fête",
+        achieved_on="2026-06-01",
+        achievement="Oui.",
+        actors=[mayor],
+        visibility="public",
+    )
+
+    def titles(**query):
+        body = page_text(client.get("/territoires/ungersheim/journal/", query))
+        names = ("Décision du conseil", "Forage", "Rencontre", "Rapport", "Fête")
+        return [name for name in names if f"{name} ·" in body]
+
+    assert titles() == ["Décision du conseil", "Forage", "Rencontre", "Rapport", "Fête"]
+    assert titles(type="decision") == ["Décision du conseil"]
+    assert titles(type="celebration") == ["Fête"]
+    assert titles(key_action=k10.pk) == ["Décision du conseil"]
+    assert titles(need=water.pk) == ["Forage"]
+    assert titles(actor=mayor.pk) == ["Rencontre", "Fête"]
+    assert titles(year=2025) == ["Forage"]
+    assert titles(has_attachments="on") == ["Rapport"]
+    body = page_text(client.get("/territoires/ungersheim/journal/", {"year": "demain"}))
+    assert "Année : Saisissez un nombre entier." in body and "Forage ·" in body
+
+
+def test_the_timeline_costs_the_same_queries_with_1_and_50_tagged_entries(client, world, make_actor):
+
+    admin, territory = world.people["admin"], world.territory
+    k1 = Item.objects.get(grid__code="key_action", code="K1")
+    food = Item.objects.get(grid__code="essential_need", code="food")
+    actor = make_actor(territory, "Ferme")
+    client_as(client, world, "viewer")
+
+    def add(index):
+        journal_entry_create(
+            actor=admin,
+            territory=territory,
+            title=f"Entrée {index}",
+            occurred_on=f"2026-01-{index % 28 + 1:02d}",
+            key_actions=[k1],
+            needs=[food],
+            actors=[actor],
+            attachments=[upload("n.txt", b"n")],
+        )
+        celebration_create(
+            actor=admin,
+            territory=territory,
+            title=f"Fête {index}",
+            achieved_on=f"2026-01-{index % 28 + 1:02d}",
+            achievement="Oui.",
+            actors=[actor],
+        )
+
+    def count(query=None):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/territoires/ungersheim/journal/", query or {})
+        assert response.status_code == 200
+        return len(queries)
+
+    add(0)
+    one, one_searched = count(), count({"q": "entrée", "actor": actor.pk})
+    for index in range(1, 50):
+        add(index)
+    assert (count(), count({"q": "entrée", "actor": actor.pk})) == (one, one_searched)

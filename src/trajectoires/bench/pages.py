@@ -3,7 +3,10 @@
 from django.test import Client, override_settings
 
 from trajectoires.accounts.models import User
+from trajectoires.cooperation.models import SurveyRound
+from trajectoires.cooperation.tasks import compute_round_metrics
 from trajectoires.geo.selectors import area_search
+from trajectoires.referential.models import Item
 from trajectoires.steering.models import JournalEntry
 from trajectoires.territories.models import Territory
 
@@ -16,6 +19,11 @@ SEARCHES = [
     "42000", "13001", "75116", "2A004", "68343", "244200770", "200054781", "214202186", "59", "971",
     "arbignieu", "beaune", "la rochelle", "biovallee", "drome", "pays basque", "ile de", "mont", "ville",
     "zutkerque", "x", "ab", "nouvelle aquitaine", "bretagne", "corse",
+]  # fmt: skip
+JOURNAL_SEARCHES = [
+    "chantiers participatifs", "écoles", "énergie solaire", "vélo", "concertation habitants", "cantine",
+    "rénovation thermique des logements", "eau", "sous-préfecture financement", "fête des récoltes",
+    "compost", "jardins partagés", "biodiversité haies", "aînés santé", "mobilités", "introuvable",
 ]  # fmt: skip
 PUBLIC_PAGES = {
     "home page": "/",
@@ -39,13 +47,25 @@ def measure_all(rounds: int) -> list[dict]:
     entry = JournalEntry.objects.filter(territory=territory).order_by("-occurred_on").first()
     anonymous, member = Client(), Client()
     member.force_login(admin)
+    base = f"/territoires/{territory.slug}"
+    k5 = Item.objects.get(grid__code="key_action", code="K5")
     public = {
         **PUBLIC_PAGES,
-        "territory page": f"/territoires/{territory.slug}/",
-        "journal, anonymous (public entries)": f"/territoires/{territory.slug}/journal/",
+        "territory page": f"{base}/",
+        "journal timeline, anonymous (public entries)": f"{base}/journal/",
+        "dashboard, anonymous": f"{base}/tableau-de-bord/",
     }
     signed_in = {
-        "journal, territory admin (500 entries)": f"/territoires/{territory.slug}/journal/",
+        "journal timeline, territory admin (500 entries)": f"{base}/journal/",
+        "journal timeline filtered (type, key action)": f"{base}/journal/?type=meeting&key_action={k5.pk}",
+        "dashboard, territory admin": f"{base}/tableau-de-bord/",
+        "actors, territory admin (100 actors)": f"{base}/acteurs/",
+        "survey rounds, territory admin": f"{base}/cooperation/",
+        "network page, territory admin (latest round)": f"{base}/cooperation/reseau/",
+        "celebrations, territory admin": f"{base}/celebrations/",
+        "narratives, territory admin": f"{base}/recits/",
+        "API: actors list": f"/api/v1/territories/{territory.slug}/actors/",
+        "API: survey rounds": f"/api/v1/territories/{territory.slug}/rounds/",
         "journal entry, territory admin": f"/territoires/{territory.slug}/journal/{entry.pk}/",
         "team page, territory admin": f"/territoires/{territory.slug}/equipe/",
         "history of changes, territory admin": f"/territoires/{territory.slug}/historique/",
@@ -55,10 +75,13 @@ def measure_all(rounds: int) -> list[dict]:
     search = Measure("area search (selector)", target="p95 ≤ 50 ms")
     search_page = Measure("directory search (htmx fragment)")
     pages = {name: Measure(name) for name in {**public, **signed_in}}
+    journal_search = Measure("journal search page (French stems), territory admin", target="p95 ≤ 100 ms")
+    latest_round = SurveyRound.objects.filter(territory=territory).order_by("-held_on").first()
+    metrics_task = Measure("network metrics task (one round, 100 actors, 150 ties)")
     with override_settings(ROOT_URLCONF="trajectoires.bench.urls", ALLOWED_HOSTS=["testserver"], DEBUG=False):
         for round_number in range(rounds + 1):
             if round_number == 1:  # the first round only warms caches and connections up
-                for measure in (floor, search, search_page, *pages.values()):
+                for measure in (floor, search, search_page, journal_search, metrics_task, *pages.values()):
                     measure.times_ms.clear()
                     measure.queries.clear()
             time_page(floor, anonymous, FLOOR_PATH)
@@ -69,7 +92,12 @@ def measure_all(rounds: int) -> list[dict]:
                 time_page(pages[name], anonymous, url)
             for name, url in signed_in.items():
                 time_page(pages[name], member, url)
-    base = floor.median
-    return [floor.as_dict(), search.as_dict(), search_page.as_dict(base)] + [
-        measure.as_dict(base) for measure in pages.values()
-    ]
+            for query in JOURNAL_SEARCHES:
+                time_page(journal_search, member, f"{base}/journal/?q={query}")
+            time_call(metrics_task, lambda: compute_round_metrics.call(latest_round.pk))
+    floor_ms = floor.median
+    return (
+        [floor.as_dict(), search.as_dict(), search_page.as_dict(floor_ms), journal_search.as_dict(floor_ms)]
+        + [measure.as_dict(floor_ms) for measure in pages.values()]
+        + [metrics_task.as_dict()]
+    )

@@ -1,7 +1,9 @@
 """A synthetic alliance at national scale (SPEC §6), for `trajectoires bench` only.
 
-2,000 member territories on real communes, each with a team of five and 500 journal entries
-(1,000,000 in all), 300 funders partnered with ten territories each. `scale` shrinks it all.
+2,000 member territories on real communes, each with a team of five, 500 journal entries
+(1,000,000 in all) and its workspace (100 actors, three survey rounds of 150 ties, celebrations,
+narratives: synthetic_workspace.py), 300 funders partnered with ten territories each. `scale`
+shrinks it all.
 Rows are written with plain INSERTs (see docs/decisions/0002) in one transaction; the data is
 deterministic (seeded), clearly synthetic in its names, and never mixed with the platform's own
 database: the bench writes it to a database of its own.
@@ -20,7 +22,7 @@ from trajectoires.core.bulk import insert_rows
 from trajectoires.core.visibility import Visibility
 from trajectoires.geo.models import Area
 from trajectoires.referential.models import Item
-from trajectoires.steering.models import JournalEntry
+from trajectoires.steering.models import EntryType, JournalEntry
 from trajectoires.territories.models import (
     Territory,
     TerritoryArea,
@@ -28,8 +30,11 @@ from trajectoires.territories.models import (
     TerritoryPartnership,
 )
 
+from .synthetic_workspace import compute_first_territory_metrics, generate_workspaces, journal_text
+
 ROLES = ["admin", "editor", "contributor", "viewer", "viewer"]
 VISIBILITIES = [Visibility.PRIVATE, Visibility.PARTNERS, Visibility.ALLIANCE, Visibility.PUBLIC]
+ENTRY_TYPES = [choice.value for choice in EntryType]
 
 
 @dataclass(frozen=True)
@@ -37,11 +42,18 @@ class Size:
     territories: int
     entries_per_territory: int
     funders: int
+    actors_per_territory: int
+    ties_per_round: int
 
     @classmethod
     def at(cls, scale: float) -> "Size":
+        per_territory = min(1.0, scale * 10)  # a tenth of the alliance keeps full-size territories
         return cls(
-            max(2, round(2000 * scale)), max(1, round(500 * min(1.0, scale * 10))), max(1, round(300 * scale))
+            territories=max(2, round(2000 * scale)),
+            entries_per_territory=max(1, round(500 * per_territory)),
+            funders=max(1, round(300 * scale)),
+            actors_per_territory=max(4, round(100 * per_territory)),
+            ties_per_round=max(3, round(150 * per_territory)),
         )
 
 
@@ -63,6 +75,8 @@ def generate(scale: float, *, seed: int = 2026) -> Size:
         )
         _funders(size, territories, rng, now)
         _journal(size, territories, users, rng, now)
+        generate_workspaces(territories, size.actors_per_territory, size.ties_per_round, rng, now)
+    compute_first_territory_metrics(territories[0])
     return size
 
 
@@ -168,7 +182,9 @@ def _journal(size: Size, territories: list[int], users: list[int], rng: random.R
                 "territory_id",
                 "title",
                 "occurred_on",
+                "entry_type",
                 "body",
+                "search_document",
                 "visibility",
                 "author_id",
                 "created_at",
@@ -179,7 +195,8 @@ def _journal(size: Size, territories: list[int], users: list[int], rng: random.R
                     territory,
                     f"Entrée synthétique {n}",
                     start + datetime.timedelta(days=rng.randrange(2500)),
-                    "Texte synthétique pour la mesure.",
+                    ENTRY_TYPES[n % len(ENTRY_TYPES)],
+                    *journal_text(rng, f"Entrée synthétique {n}"),
                     VISIBILITIES[n % 4],
                     author,
                     now,

@@ -192,6 +192,8 @@ SESSION_COOKIE_HTTPONLY = True
 # read from X-Forwarded-For.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Largest file a person may attach to a record (journal attachments, narratives), in bytes.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 
 # E-mail goes to the console unless an SMTP server is given.
 if smtp_host := os.environ.get("SMTP_HOST"):

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from trajectoires.core.models import TimeStampedModel
 from trajectoires.core.visibility import visibility_field
@@ -68,7 +69,7 @@ class Actor(TimeStampedModel):
                 name="actor_not_own_organisation",
             ),
         ]
-        verbose_name = _("actor")
+        verbose_name = pgettext_lazy("actor map", "actor")  # "actor" alone is the author of a change
         verbose_name_plural = _("actors")
 
     def __str__(self) -> str:

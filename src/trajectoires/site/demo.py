@@ -23,6 +23,8 @@ from trajectoires.territories.models import Territory
 from trajectoires.territories.services import partnership_create, territory_create
 from trajectoires.territories.teams import membership_grant
 
+from .demo_workspace import workspace_load
+
 DEMO_PASSWORD = "trajectoires-demo"  # noqa: S105 — printed to whoever runs the demo, on purpose
 
 
@@ -141,6 +143,21 @@ ACCOUNTS = [
         territory="Biovallée",
         territory_role="admin",
     ),
+    *(
+        DemoAccount(
+            f"admin@{slug}.demo",
+            name,
+            f"territory admin — {territory}",
+            territory=territory,
+            territory_role="admin",
+        )
+        for slug, name, territory in (
+            ("grande-synthe", "Karim Dupont", "Grande-Synthe"),
+            ("thouarsais", "Élise Moreau", "Communauté de communes du Thouarsais"),
+            ("larochelle", "Yann Le Gall", "Agglomération de La Rochelle"),
+            ("grenoble", "Léa Garnier", "Grenoble-Alpes-Métropole"),
+        )
+    ),
     DemoAccount(
         "admin@etat-haut-rhin.demo",
         "Marc Weber",
@@ -204,6 +221,7 @@ def demo_load() -> list[str]:
     created += _accounts()
     created += _journal()
     created += _vision()
+    created += workspace_load()
     return created
 
 

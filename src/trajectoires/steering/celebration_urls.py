@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import celebration_views as views
 
 app_name = "celebrations"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.celebration_list, name="list"),
+    path("nouvelle/", views.celebration_new, name="new"),
+    path("<int:pk>/", views.celebration_detail, name="detail"),
+    path("<int:pk>/modifier/", views.celebration_edit, name="edit"),
+    path("<int:pk>/supprimer/", views.celebration_remove, name="delete"),
+]

@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import dashboard_views
 
 app_name = "dashboard"
-urlpatterns: list = []
+urlpatterns = [path("", dashboard_views.dashboard_page, name="detail")]

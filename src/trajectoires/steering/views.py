@@ -6,26 +6,36 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from trajectoires.core.uploads import file_download
 from trajectoires.territories.selectors import territory_get
 
-from .forms import JournalEntryForm
-from .permissions import can_add_journal_entry, can_edit_journal_entry
-from .selectors import access_journal_entry, journal_entries
+from .celebrations import celebrations_of
+from .forms import JournalEntryForm, TimelineFilterForm
+from .permissions import can_add_celebration, can_add_journal_entry, can_edit_journal_entry
+from .selectors import access_attachment, access_journal_entry, group_by_month, timeline, timeline_items
 from .services import journal_entry_create, journal_entry_update
 
-ENTRIES_PER_PAGE = 50
+ITEMS_PER_PAGE = 50
 
 
 def journal(request, slug: str):
+    """The timeline: the entries and the celebrations the viewer may read, newest first, grouped by
+    year and month, filtered and searched."""
     territory = territory_get(slug)
-    page = Paginator(journal_entries(request.user, territory), ENTRIES_PER_PAGE).get_page(
+    filter_form = TimelineFilterForm(request.GET, viewer=request.user, territory=territory)
+    filters = filter_form.filters()
+    page = Paginator(timeline(request.user, territory, filters), ITEMS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     context = {
         "territory": territory,
-        "entries": page,
+        "filter_form": filter_form,
+        "filters": filters,
+        "filtered": any(value for name, value in request.GET.items() if name != "page"),
+        "years": group_by_month(timeline_items(request.user, page.object_list)),
         "page": page,
         "can_add": can_add_journal_entry(request.user, territory),
+        "can_celebrate": can_add_celebration(request.user, territory),
     }
     return render(request, "steering/journal.html", context)
 
@@ -36,9 +46,16 @@ def journal_entry(request, slug: str, pk: int):
     context = {
         "territory": territory,
         "entry": entry,
+        "celebrations": celebrations_of(request.user, territory).filter(journal_entries=entry),
         "can_edit": can_edit_journal_entry(request.user, entry),
     }
     return render(request, "steering/journal_entry.html", context)
+
+
+def journal_attachment(request, slug: str, pk: int, attachment_pk: int):
+    """A file of an entry, only for those who may read the entry (404 otherwise)."""
+    attachment = access_attachment(request.user, territory_get(slug), pk, attachment_pk)
+    return file_download(attachment.file, name=attachment.name, content_type=attachment.content_type)
 
 
 @login_required
@@ -46,7 +63,9 @@ def journal_entry_new(request, slug: str):
     territory = territory_get(slug)
     if not can_add_journal_entry(request.user, territory):
         raise Http404
-    form = JournalEntryForm(request.POST or None)
+    form = JournalEntryForm(
+        request.POST or None, request.FILES or None, viewer=request.user, territory=territory
+    )
 
     def save():
         return journal_entry_create(actor=request.user, territory=territory, **form.cleaned_data)
@@ -60,7 +79,7 @@ def journal_entry_edit(request, slug: str, pk: int):
     entry = access_journal_entry(request.user, territory, pk)
     if not can_edit_journal_entry(request.user, entry):
         raise Http404
-    form = JournalEntryForm.for_entry(entry, request.POST or None)
+    form = JournalEntryForm.for_entry(entry, request.POST or None, request.FILES or None, viewer=request.user)
 
     def save():
         return journal_entry_update(actor=request.user, entry=entry, **form.cleaned_data)
@@ -73,8 +92,10 @@ def _entry_form_page(request, territory, form, entry, save):
     if request.method == "POST" and form.is_valid():
         try:
             saved = save()
-        except (ValidationError, PermissionDenied) as error:
-            _refuse(form, error)
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            add_errors(form, error)
         else:
             messages.success(request, _("The journal entry was saved."))
             return redirect(saved)
@@ -82,7 +103,10 @@ def _entry_form_page(request, territory, form, entry, save):
     return render(request, "steering/journal_form.html", context)
 
 
-def _refuse(form, error) -> None:
-    if isinstance(error, PermissionDenied):
-        raise Http404
-    form.add_error(None, error)
+def add_errors(form, error: ValidationError) -> None:
+    """A service's refusal, shown next to the field it names (or above the form)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, problems in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, problems)

@@ -35,9 +35,13 @@ class VisionConflict(Exception):
 
 @dataclass(frozen=True)
 class OrientationInput:
+    """An orientation as saved. `id` names the existing orientation it updates: orientations keep
+    their identity across saves, so what links to them (narratives) stays linked."""
+
     title: str
     needs: list[Item]
     description: str = ""
+    id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -115,15 +119,7 @@ def vision_save(
         vision.version += 1
         vision.full_clean()
         vision.save()
-        vision.orientations.all().delete()
-        for position, orientation in enumerate(orientations, start=1):
-            row = Orientation.objects.create(
-                vision=vision,
-                position=position,
-                title=orientation.title.strip(),
-                description=orientation.description.strip(),
-            )
-            row.needs.set(orientation.needs)
+        _save_orientations(vision, orientations)
         after = vision_snapshot(vision)
         VisionVersion.objects.create(
             vision=vision, number=vision.version, author=actor, reason=reason.strip(), content=after
@@ -136,6 +132,26 @@ def vision_save(
             changes=changed_fields(before, after) | {"version": [current_version, vision.version]},
         )
     return vision
+
+
+def _save_orientations(vision: Vision, orientations: list[OrientationInput]) -> None:
+    """Update the orientations that are kept, create the new ones, delete those left out.
+
+    An input names the row it updates by `id`; without one, an unmatched row with the same title
+    is taken (a client that sends the orientations back unchanged keeps them)."""
+    existing = {row.pk: row for row in vision.orientations.all()}
+    by_title = {row.title: row for row in reversed(existing.values())}
+    kept: set[int] = set()
+    for position, orientation in enumerate(orientations, start=1):
+        title = orientation.title.strip()
+        row = existing.get(orientation.id) if orientation.id else by_title.get(title)
+        if row is None or row.pk in kept:
+            row = Orientation(vision=vision)
+        row.position, row.title, row.description = position, title, orientation.description.strip()
+        row.save()
+        row.needs.set(orientation.needs)
+        kept.add(row.pk)
+    vision.orientations.exclude(pk__in=kept).delete()
 
 
 def vision_of(viewer, territory: Territory) -> Vision | None:

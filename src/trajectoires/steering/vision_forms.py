@@ -39,6 +39,7 @@ class NeedChoiceField(forms.ModelMultipleChoiceField):
 
 
 class OrientationForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     title = forms.CharField(label=_("Orientation"), max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -57,7 +58,7 @@ class OrientationForm(forms.Form):
     def as_input(self) -> OrientationInput:
         data = self.cleaned_data
         return OrientationInput(
-            title=data["title"], description=data["description"], needs=list(data["needs"])
+            title=data["title"], description=data["description"], needs=list(data["needs"]), id=data.get("id")
         )
 
 
@@ -65,10 +66,11 @@ OrientationFormSet = forms.formset_factory(OrientationForm, extra=2, can_delete=
 
 
 def orientation_inputs(formset) -> list[OrientationInput]:
+    """Every orientation the form holds: kept ones even when unchanged, blank extra forms left out."""
     return [
         form.as_input()
         for form in formset.forms
-        if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+        if form.cleaned_data.get("title") and not form.cleaned_data.get("DELETE")
     ]
 
 
@@ -88,7 +90,7 @@ def initial_from(vision) -> tuple[dict, list[dict]]:
     }
     initial["version"] = vision.version
     orientations = [
-        {"title": o.title, "description": o.description, "needs": list(o.needs.all())}
+        {"id": o.pk, "title": o.title, "description": o.description, "needs": list(o.needs.all())}
         for o in vision.orientations.all()
     ]
     return initial, orientations

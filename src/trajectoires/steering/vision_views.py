@@ -38,7 +38,12 @@ def vision_edit(request, slug: str):
     vision = vision_of(request.user, territory)
     initial, orientations = initial_from(vision)
     form = VisionForm(request.POST or None, initial=initial)
-    formset = OrientationFormSet(request.POST or None, initial=orientations, prefix="orientations")
+    # Bound, the formset is read as sent: every orientation with a title is kept, changed or not.
+    formset = OrientationFormSet(
+        request.POST or None,
+        initial=None if request.method == "POST" else orientations,
+        prefix="orientations",
+    )
     conflict = None
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = dict(form.cleaned_data)

@@ -1,0 +1,150 @@
+"""The territory dashboard (SPEC §3.2–3.5): where it is going, who cooperates and how, what happened
+and what was won — read through the viewer's visibility, in a constant number of queries."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from trajectoires.cooperation.models import Actor, RoundMetrics, SurveyRound
+from trajectoires.core.visibility import Visibility
+from trajectoires.referential.selectors import referential_items
+from trajectoires.territories.models import Territory
+from trajectoires.territories.permissions import visible_to
+
+from .models import Celebration, JournalEntry, Narrative, Vision
+from .selectors import journal_entries
+from .vision import Coverage, needs_coverage, vision_of
+
+LATEST = 5
+TREND_ROUNDS = 12
+
+# Record types counted in "what each visibility level shows", in the order the table lists them.
+COUNTED = (
+    (Vision, _("Vision")),
+    (Narrative, _("Narratives")),
+    (Actor, _("Actors")),
+    (SurveyRound, _("Survey rounds")),
+    (JournalEntry, _("Journal entries")),
+    (Celebration, _("Celebrations")),
+)
+
+
+@dataclass(frozen=True)
+class VisibilityRow:
+    """How many records of one type each audience reads: a visitor reads only public ones, a
+    signed-in member adds alliance ones, a partner adds partners ones, the team reads them all."""
+
+    label: str
+    by_level: dict[str, int]
+
+    def readable_by(self, levels: tuple[str, ...]) -> int:
+        return sum(self.by_level.get(level, 0) for level in levels)
+
+    @property
+    def public(self) -> int:
+        return self.readable_by((Visibility.PUBLIC,))
+
+    @property
+    def alliance(self) -> int:
+        return self.readable_by((Visibility.PUBLIC, Visibility.ALLIANCE))
+
+    @property
+    def partners(self) -> int:
+        return self.readable_by((Visibility.PUBLIC, Visibility.ALLIANCE, Visibility.PARTNERS))
+
+    @property
+    def team(self) -> int:
+        return sum(self.by_level.values())
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    category: object  # referential Item
+    count: int
+    fantastique: bool
+
+
+@dataclass
+class Dashboard:
+    territory: Territory
+    vision: Vision | None
+    coverage: list[Coverage]
+    metrics: list[RoundMetrics]  # ready metrics of the readable rounds, oldest first
+    actor_categories: list[CategoryCount]
+    entries: list[JournalEntry]
+    celebrations: list[Celebration]
+    narratives: list[Narrative]
+    visibility_rows: list[VisibilityRow] = field(default_factory=list)
+
+    @property
+    def covered_count(self) -> int:
+        return sum(1 for row in self.coverage if row.covered)
+
+    @property
+    def left_out(self) -> list:
+        return [row.need for row in self.coverage if not row.covered]
+
+    @property
+    def latest_metrics(self) -> RoundMetrics | None:
+        return self.metrics[-1] if self.metrics else None
+
+    @property
+    def previous_metrics(self) -> RoundMetrics | None:
+        return self.metrics[-2] if len(self.metrics) > 1 else None
+
+    @property
+    def fantastiques_present(self) -> bool:
+        return all(row.count for row in self.actor_categories if row.fantastique)
+
+
+def territory_dashboard(viewer, territory: Territory, *, with_visibility: bool = False) -> Dashboard:
+    """Everything the dashboard shows to `viewer`; `with_visibility` adds the per-level counts
+    (for the team, who may read every level)."""
+    vision = vision_of(viewer, territory)
+    return Dashboard(
+        territory=territory,
+        vision=vision,
+        coverage=needs_coverage(vision),
+        metrics=_round_metrics(viewer, territory),
+        actor_categories=_actor_categories(viewer, territory),
+        entries=list(journal_entries(viewer, territory)[:LATEST]),
+        celebrations=list(_visible(Celebration, viewer, territory).order_by("-achieved_on", "-id")[:LATEST]),
+        narratives=list(_visible(Narrative, viewer, territory).order_by("-told_on", "-id")[:LATEST]),
+        visibility_rows=_visibility_rows(territory) if with_visibility else [],
+    )
+
+
+def _visible(model, viewer, territory: Territory) -> QuerySet:
+    return visible_to(model.objects.filter(territory=territory), viewer)
+
+
+def _round_metrics(viewer, territory: Territory) -> list[RoundMetrics]:
+    rounds = _visible(SurveyRound, viewer, territory).values("pk")
+    latest = (
+        RoundMetrics.objects.filter(round__in=rounds, status=RoundMetrics.Status.READY)
+        .select_related("round")
+        .order_by("-round__held_on")[:TREND_ROUNDS]
+    )
+    return list(reversed(latest))
+
+
+def _actor_categories(viewer, territory: Territory) -> list[CategoryCount]:
+    counts = dict(
+        _visible(Actor, viewer, territory)
+        .values_list("category_id")
+        .annotate(count=Count("id"))
+        .values_list("category_id", "count")
+    )
+    return [
+        CategoryCount(item, counts.get(item.pk, 0), bool(item.extra.get("fantastique")))
+        for item in referential_items("actor_category")
+    ]
+
+
+def _visibility_rows(territory: Territory) -> list[VisibilityRow]:
+    rows = []
+    for model, label in COUNTED:
+        counts = model.objects.filter(territory=territory).values_list("visibility").annotate(n=Count("id"))
+        rows.append(VisibilityRow(str(label), dict(counts.values_list("visibility", "n"))))
+    return rows

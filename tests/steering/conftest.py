@@ -1,0 +1,20 @@
+"""Fixtures of the steering tests: actors on demand."""
+
+import pytest
+
+from trajectoires.cooperation.models import Actor
+from trajectoires.referential.models import Item
+
+
+@pytest.fixture
+def make_actor(db):
+    def make(territory, name, *, visibility="public", category="habitant_association", kind="organisation"):
+        return Actor.objects.create(
+            territory=territory,
+            kind=kind,
+            name=name,
+            category=Item.objects.get(grid__code="actor_category", code=category),
+            visibility=visibility,
+        )
+
+    return make

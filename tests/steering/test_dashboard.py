@@ -1,0 +1,187 @@
+"""The territory dashboard: what each viewer reads on it, the per-audience counts, the network trend
+read from stored metrics, and a number of queries that does not grow with the data."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.pages import page_text
+from tests.trust.world import build_world, client_as
+from trajectoires.cooperation.models import Actor, ActorKind, RoundMetrics, SurveyRound
+from trajectoires.referential.models import Item
+from trajectoires.steering.models import Celebration, JournalEntry
+from trajectoires.steering.vision import OrientationInput, vision_save
+
+pytestmark = pytest.mark.django_db
+
+
+def need(code: str) -> Item:
+    return Item.objects.get(grid__code="essential_need", code=code)
+
+
+def category(code: str) -> Item:
+    return Item.objects.get(grid__code="actor_category", code=code)
+
+
+def url(territory) -> str:
+    return reverse("dashboard:detail", args=[territory.slug])
+
+
+def entry(territory, title, visibility, day=1):
+    return JournalEntry.objects.create(
+        territory=territory, title=title, occurred_on=datetime.date(2026, 3, day), visibility=visibility
+    )
+
+
+def round_with_metrics(territory, held_on, density, cross, ties, visibility="public"):
+    survey = SurveyRound.objects.create(
+        territory=territory, title=f"Enquête {held_on:%Y}", held_on=held_on, visibility=visibility
+    )
+    RoundMetrics.objects.create(
+        round=survey,
+        status=RoundMetrics.Status.READY,
+        computed_at=timezone.now(),
+        actor_count=8,
+        tie_count=ties,
+        density=density,
+        cross_category_share=cross,
+        fantastic_four_complete=ties > 10,
+    )
+    return survey
+
+
+@pytest.fixture
+def world():
+    world = build_world()
+    vision_save(
+        actor=world.people["admin"],
+        territory=world.territory,
+        expected_version=0,
+        horizon_year=timezone.localdate().year + 15,
+        statement="Un village nourricier et sobre.",
+        orientations=[
+            OrientationInput("Se nourrir ici", [need("food"), need("water")]),
+            OrientationInput("Produire l'énergie", [need("energy")]),
+        ],
+        reason="Conseil municipal",
+        visibility="public",
+    )
+    entry(world.territory, "Plantation du verger", "public", 2)
+    entry(world.territory, "Bilan interne du chantier", "private", 3)
+    entry(world.territory, "Réunion avec les partenaires", "partners", 4)
+    Celebration.objects.create(
+        territory=world.territory,
+        title="Première récolte de la cantine",
+        achieved_on=datetime.date(2026, 6, 1),
+        achievement="La cantine sert les légumes de la régie.",
+        visibility="public",
+    )
+    Actor.objects.create(
+        territory=world.territory, kind=ActorKind.PERSON, name="Marie Maire", category=category("elu")
+    )
+    Actor.objects.create(
+        territory=world.territory,
+        kind=ActorKind.ORGANISATION,
+        name="DDT du Haut-Rhin",
+        category=category("etat_territorial"),
+        visibility="public",
+    )
+    round_with_metrics(world.territory, datetime.date(2024, 5, 1), 0.25, 0.4, 8)
+    round_with_metrics(world.territory, datetime.date(2026, 5, 1), 0.5, 0.6, 14)
+    return world
+
+
+def test_the_team_reads_the_whole_territory_at_a_glance(client, world):
+    text = page_text(client_as(client, world, "editor").get(url(world.territory)))
+    assert "Tableau de bord de Ungersheim" in text
+    assert "Horizon" in text and "Un village nourricier et sobre." in text
+    assert "1. Se nourrir ici" not in text  # an ordered list, not typed numbers
+    assert "Les orientations répondent à 3 des 11 besoins essentiels." in text
+    assert "Laissés de côté : Se loger" in text
+    assert "Dernière vague d’enquête : Enquête 2026" in text
+    assert "Densité 0,50 (vague précédente : 0,25)" in text
+    assert "Liens entre catégories 60 % (vague précédente : 40 %)" in text
+    assert "« 4 Fantastiques » tous présents et liés" in text
+    assert "Élu · l’un des « 4 Fantastiques » 1" in text
+    assert "État territorial · l’un des « 4 Fantastiques » 1" in text
+    for title in ("Plantation du verger", "Bilan interne du chantier", "Réunion avec les partenaires"):
+        assert title in text
+    assert "Première récolte de la cantine" in text
+    # Records readable by each audience: visitors, alliance members, partners, team.
+    assert "Entrées du journal 1 1 2 3" in text
+    assert "Acteurs 1 1 1 2" in text
+    assert "Vagues d’enquête 2 2 2 2" in text
+    assert "Vision 1 1 1 1" in text
+
+
+def test_a_visitor_reads_only_public_records_and_no_counts(client, world):
+    text = page_text(client.get(url(world.territory)))
+    assert "Plantation du verger" in text
+    assert "Bilan interne du chantier" not in text
+    assert "Réunion avec les partenaires" not in text
+    assert "Ce que voit chaque public" not in text
+    assert "Élu · l’un des « 4 Fantastiques » 0" in text  # the élu is private
+    assert "Voir cette page comme un visiteur" not in text
+
+
+def test_a_partner_reads_partners_records(client, world):
+    text = page_text(client_as(client, world, "partner_funder").get(url(world.territory)))
+    assert "Réunion avec les partenaires" in text
+    assert "Bilan interne du chantier" not in text
+    assert "Ce que voit chaque public" not in text
+
+
+def test_the_team_previews_the_page_as_a_visitor(client, world):
+    client = client_as(client, world, "admin")
+    team_view = page_text(client.get(url(world.territory)))
+    assert "Voir cette page comme un visiteur" in team_view
+    preview = page_text(client.get(url(world.territory) + "?vue=public"))
+    assert "Vous voyez cette page comme un visiteur : seuls les éléments publics apparaissent." in preview
+    assert "Bilan interne du chantier" not in preview
+    assert "Ce que voit chaque public" not in preview
+    assert "Plantation du verger" in preview
+
+
+def test_the_preview_parameter_gives_nothing_more_to_an_outsider(client, world):
+    text = page_text(client_as(client, world, "member_elsewhere").get(url(world.territory) + "?vue=public"))
+    assert "Vous voyez cette page comme un visiteur" not in text
+    assert "Bilan interne du chantier" not in text
+
+
+def test_the_trend_chart_carries_the_stored_figures(client, world):
+    body = client_as(client, world, "viewer").get(url(world.territory)).content.decode()
+    assert 'data-chart="trend-chart"' in body
+    assert '"data": [0.25, 0.5]' in body and '"data": [0.4, 0.6]' in body
+    assert 'data-chart="coverage-chart"' in body
+
+
+def test_html_in_titles_is_shown_escaped(client, world):
+    entry(world.territory, "<script>alert(1)</script>", "public", 9)
+    body = client.get(url(world.territory)).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def _queries(client, world) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url(world.territory)).status_code == 200
+    return len(queries)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_data(client, world):
+    client = client_as(client, world, "admin")
+    before = _queries(client, world)
+    for day in range(10, 25):
+        entry(world.territory, f"Entrée {day}", "private", day)
+        Celebration.objects.create(
+            territory=world.territory, title=f"Victoire {day}", achieved_on=datetime.date(2026, 7, day)
+        )
+        Actor.objects.create(
+            territory=world.territory, kind=ActorKind.PERSON, name=f"Agent {day}", category=category("agent")
+        )
+        round_with_metrics(world.territory, datetime.date(2010 + day - 10, 1, 1), 0.3, 0.5, 9)
+    assert _queries(client, world) == before
