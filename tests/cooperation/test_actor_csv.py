@@ -40,9 +40,9 @@ def test_the_template_is_utf8_with_a_bom_a_header_and_an_example(client, world):
     assert response.content.startswith(b"\xef\xbb\xbf")
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines == [
-        "nom,type,categorie,organisation,fonction,email,telephone,visibilite",
-        "Jeanne Exemple,personne,elu,,Adjointe à la transition écologique,jeanne.exemple@example.org,"
-        "03 89 00 00 00,prive",
+        "nom;type;categorie;organisation;fonction;email;telephone;visibilite",
+        "Jeanne Exemple;personne;elu;;Adjointe à la transition écologique;jeanne.exemple@example.org;"
+        "03 89 00 00 00;prive",
     ]
     client_as(client, world, "viewer")
     assert client.get("/territoires/ungersheim/acteurs/modele.csv").status_code == 404

@@ -54,7 +54,7 @@ def readable(found) -> list[str]:
 
 
 def test_the_template_is_utf8_with_a_bom_and_the_french_columns():
-    assert ties_template() == ("\ufeff" + HEADER + "\r\n").encode("utf-8")
+    assert ties_template() == ("\ufeff" + HEADER.replace(",", ";") + "\r\n").encode("utf-8")
 
 
 def test_a_good_file_adds_every_tie_and_the_metrics_follow(world, django_capture_on_commit_callbacks):
@@ -203,4 +203,4 @@ def test_the_template_downloads(client, world):
     response = client.get("/territoires/ungersheim/cooperation/modele-liens.csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="modele-liens-cooperation.csv"'
-    assert response.content.decode("utf-8-sig").splitlines() == [HEADER]
+    assert response.content.decode("utf-8-sig").splitlines() == [HEADER.replace(",", ";")]

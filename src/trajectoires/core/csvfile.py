@@ -103,9 +103,10 @@ def read_csv(
 
 
 def csv_template(columns: Sequence[str], rows: Sequence[Sequence[str]] = ()) -> bytes:
-    """A file to fill in: UTF-8 with a byte order mark (so spreadsheets read accents right), `,`."""
+    """A file to fill in: UTF-8 with a byte order mark (so spreadsheets read accents right), and `;`
+    between columns, the separator French spreadsheets expect (the reader accepts `,` too)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=";")
     writer.writerow(columns)
     writer.writerows(rows)
     return UTF8_BOM + buffer.getvalue().encode("utf-8")
