@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from trajectoires.core.csvfile import CsvFileError, CsvProblem
+from trajectoires.core.form_pages import saved_through
 from trajectoires.territories.permissions import is_territory_writer
 from trajectoires.territories.selectors import territory_get
 
@@ -105,15 +106,8 @@ def actor_edit(request, slug: str, pk: int):
 
 
 def _form_page(request, territory, form, actor, save):
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save()
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return _saved(request, territory, saved)
+    if saved := saved_through(request, form, save):
+        return _saved(request, territory, saved)
     context = {"territory": territory, "form": form, "actor": actor}
     return render(request, "cooperation/actor_form.html", context)
 
@@ -125,11 +119,6 @@ def _saved(request, territory, actor):
     # A contributor may add an actor that only the team reads.
     messages.success(request, _("The actor was added; only the territory team can read it."))
     return redirect("actors:list", slug=territory.slug)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for name, problems in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, problems)
 
 
 @login_required

@@ -6,7 +6,6 @@ being computed, the pages say so.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from trajectoires.core.csvfile import CsvFileError
+from trajectoires.core.form_pages import saved_through
 from trajectoires.territories.selectors import territory_get
 
 from .charts import network_chart, trend_chart
@@ -81,16 +81,9 @@ def round_edit(request, slug: str, pk: int):
 
 
 def _round_form_page(request, territory, form, survey_round, save):
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save()
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The survey round was saved."))
-            return redirect("network:round", slug=territory.slug, pk=saved.pk)
+    if saved := saved_through(request, form, save):
+        messages.success(request, _("The survey round was saved."))
+        return redirect("network:round", slug=territory.slug, pk=saved.pk)
     context = {"territory": territory, "form": form, "survey_round": survey_round}
     return render(request, "cooperation/round_form.html", context)
 
@@ -133,14 +126,11 @@ def round_page(request, slug: str, pk: int, *, tie_form=None, import_form=None, 
 def tie_add(request, slug: str, pk: int):
     survey_round = _editable_round(request, slug, pk)
     form = TieForm(request.POST, actors=tie_actor_choices(request.user, survey_round.territory))
-    if form.is_valid():
-        try:
-            tie_create(actor=request.user, survey_round=survey_round, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The tie was added. The metrics are being computed again."))
-            return redirect("network:round", slug=slug, pk=pk)
+    if saved_through(
+        request, form, lambda: tie_create(actor=request.user, survey_round=survey_round, **form.cleaned_data)
+    ):
+        messages.success(request, _("The tie was added. The metrics are being computed again."))
+        return redirect("network:round", slug=slug, pk=pk)
     return round_page(request, slug, pk, tie_form=form)
 
 
@@ -150,14 +140,9 @@ def tie_edit(request, slug: str, pk: int, tie_pk: int):
     tie = access_tie(survey_round, tie_pk)
     actors = tie_actor_choices(request.user, survey_round.territory)
     form = TieForm.for_tie(tie, request.POST or None, actors=actors)
-    if request.method == "POST" and form.is_valid():
-        try:
-            tie_update(actor=request.user, tie=tie, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The tie was saved. The metrics are being computed again."))
-            return redirect("network:round", slug=slug, pk=pk)
+    if saved_through(request, form, lambda: tie_update(actor=request.user, tie=tie, **form.cleaned_data)):
+        messages.success(request, _("The tie was saved. The metrics are being computed again."))
+        return redirect("network:round", slug=slug, pk=pk)
     context = {"territory": survey_round.territory, "survey_round": survey_round, "tie": tie, "form": form}
     return render(request, "cooperation/round_tie_form.html", context)
 
@@ -254,11 +239,6 @@ def _editable_round(request, slug: str, pk: int):
     if not can_edit_survey_round(request.user, survey_round):
         raise Http404
     return survey_round
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for name, problems in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, problems)
 
 
 def _csv_format() -> dict:

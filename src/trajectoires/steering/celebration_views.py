@@ -1,18 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from trajectoires.core.form_pages import saved_through
 from trajectoires.territories.selectors import territory_get
 
 from .celebration_forms import CelebrationForm
 from .celebrations import access_celebration, celebration_create, celebration_delete, celebration_update
 from .permissions import can_add_celebration, can_edit_celebration
 from .selectors import CELEBRATION
-from .views import add_errors
 
 
 def celebration_list(request, slug: str):
@@ -78,15 +77,8 @@ def celebration_remove(request, slug: str, pk: int):
 
 
 def _form_page(request, territory, form, celebration, save):
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save()
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The celebration was saved."))
-            return redirect("celebrations:detail", slug=territory.slug, pk=saved.pk)
+    if saved := saved_through(request, form, save):
+        messages.success(request, _("The celebration was saved."))
+        return redirect("celebrations:detail", slug=territory.slug, pk=saved.pk)
     context = {"territory": territory, "form": form, "celebration": celebration}
     return render(request, "steering/celebration_form.html", context)

@@ -1,18 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from trajectoires.core.form_pages import saved_through
 from trajectoires.core.uploads import file_download
 from trajectoires.territories.selectors import territory_get
 
 from .narrative_forms import NarrativeFilterForm, NarrativeForm
 from .narratives import access_narrative, narrative_create, narrative_delete, narrative_update, narratives_of
 from .permissions import can_add_narrative, can_edit_narrative
-from .views import add_errors
 
 NARRATIVES_PER_PAGE = 30
 
@@ -96,15 +95,8 @@ def narrative_remove(request, slug: str, pk: int):
 
 
 def _form_page(request, territory, form, narrative, save):
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save()
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The narrative was saved."))
-            return redirect("narratives:detail", slug=territory.slug, pk=saved.pk)
+    if saved := saved_through(request, form, save):
+        messages.success(request, _("The narrative was saved."))
+        return redirect("narratives:detail", slug=territory.slug, pk=saved.pk)
     context = {"territory": territory, "form": form, "narrative": narrative}
     return render(request, "steering/narrative_form.html", context)

@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from trajectoires.core.form_pages import saved_through
 from trajectoires.core.uploads import file_download
 from trajectoires.territories.selectors import territory_get
 
@@ -89,24 +89,8 @@ def journal_entry_edit(request, slug: str, pk: int):
 
 def _entry_form_page(request, territory, form, entry, save):
     """The entry form: on a valid POST, `save()` through the service, then show the entry."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save()
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("The journal entry was saved."))
-            return redirect(saved)
+    if saved := saved_through(request, form, save):
+        messages.success(request, _("The journal entry was saved."))
+        return redirect(saved)
     context = {"territory": territory, "form": form, "entry": entry}
     return render(request, "steering/journal_form.html", context)
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """A service's refusal, shown next to the field it names (or above the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, problems in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, problems)
