@@ -204,3 +204,39 @@ def test_the_template_downloads(client, world):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="modele-liens-cooperation.csv"'
     assert response.content.decode("utf-8-sig").splitlines() == [HEADER.replace(",", ";")]
+
+
+def test_asked_to_skip_bad_rows_it_writes_the_good_ones_and_lists_the_others(world):
+    content = upload(
+        HEADER + "\n"
+        "Mairie,DDT,information,monthly,3,,,,,,\n"  # line 2: right
+        "Mairie,Mairie,information,monthly,3,,,,,,\n"  # 3: to itself
+        "DDT,Coopérative Le Champ,resources,weekly,4,,,,,,\n"  # 4: right
+        "DDT,Mairie,information,weekly,4,,,,,,\n"  # 5: the same as line 2
+    )
+    result = ties_import(
+        actor=world.people["editor"], survey_round=world.round, upload=content, skip_bad_rows=True
+    )
+    assert result.created == 2
+    assert readable(result.skipped) == [
+        f"Ligne 3, colonne « acteur_2 » : {SELF_TIE}",
+        "Ligne 5, colonne « type » : Le même lien figure déjà à la ligne 2.",
+    ]
+    written = Tie.objects.order_by("pk").values_list("source__name", "target__name", "tie_type")
+    assert list(written) == [("Mairie", "DDT", "information"), ("DDT", "Coopérative Le Champ", "resources")]
+    assert AuditEntry.objects.filter(action="tie.import").count() == 1
+
+
+def test_the_round_page_skips_bad_rows_only_when_asked(client, world):
+    client_as(client, world, "editor")
+    url = f"/territoires/ungersheim/cooperation/enquetes/{world.round.pk}/liens/import/"
+    content = (
+        HEADER + "\nMairie,DDT,information,monthly,3,,,,,,\nMairie,Inconnu,information,monthly,3,,,,,,\n"
+    )
+    assert "Rien n’a été importé." in page_text(client.post(url, {"file": upload(content)}))
+    assert Tie.objects.count() == 0
+    response = client.post(url, {"file": upload(content), "skip_bad_rows": "on"}, follow=True)
+    text = page_text(response)
+    assert "1 lien a été importé. Les mesures sont en cours de recalcul." in text
+    assert "Ligne laissée de côté : Ligne 3, colonne « acteur_2 » : Aucun acteur de Ungersheim" in text
+    assert Tie.objects.count() == 1

@@ -87,3 +87,8 @@ class TieImportForm(forms.Form):
         help_text=_("UTF-8 or Windows-1252, values separated by commas or semicolons; at most 2 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
+    skip_bad_rows = forms.BooleanField(
+        label=_("Skip the wrong lines and import the others"),
+        help_text=_("Without it, one wrong line and nothing is imported."),
+        required=False,
+    )

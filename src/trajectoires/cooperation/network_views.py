@@ -164,7 +164,12 @@ def ties_upload(request, slug: str, pk: int):
     if not form.is_valid():
         return round_page(request, slug, pk, import_form=form)
     try:
-        result = ties_import(actor=request.user, survey_round=survey_round, upload=form.cleaned_data["file"])
+        result = ties_import(
+            actor=request.user,
+            survey_round=survey_round,
+            upload=form.cleaned_data["file"],
+            skip_bad_rows=form.cleaned_data["skip_bad_rows"],
+        )
     except CsvFileError as error:
         return round_page(request, slug, pk, import_form=form, import_problems=error.problems)
     message = ngettext(
@@ -173,6 +178,8 @@ def ties_upload(request, slug: str, pk: int):
         result.created,
     )
     messages.success(request, message % {"count": result.created})
+    for problem in result.skipped:
+        messages.warning(request, _("Line left out: %(problem)s") % {"problem": problem})
     return redirect("network:round", slug=slug, pk=pk)
 
 

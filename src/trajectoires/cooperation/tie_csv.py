@@ -8,7 +8,8 @@ in the territory's actor map; type and frequency by code (`joint_project`) or la
 
 Every row is checked before anything is written, with the same rules as a tie entered by hand
 (`rounds.tie_errors`) and against the other rows of the file: one bad row and nothing is written,
-each problem given with its line and column.
+each problem given with its line and column — unless the importer asks to skip the bad rows, in
+which case the good ones are written and the bad ones reported.
 """
 
 from dataclasses import dataclass
@@ -48,14 +49,18 @@ TEMPLATE_NAME = "modele-liens-cooperation.csv"
 @dataclass(frozen=True)
 class TieImport:
     created: int
+    skipped: list[CsvProblem]  # the problems of the rows left out (skip_bad_rows only)
 
 
 def ties_template() -> bytes:
     return csv_template(list(COLUMNS))
 
 
-def ties_import(*, actor: Any, survey_round: SurveyRound, upload: IO[bytes] | bytes) -> TieImport:
-    """Add the file's ties to the round, all or none; CsvFileError lists every problem."""
+def ties_import(
+    *, actor: Any, survey_round: SurveyRound, upload: IO[bytes] | bytes, skip_bad_rows: bool = False
+) -> TieImport:
+    """Add the file's ties to the round, all or none (CsvFileError lists every problem); with
+    `skip_bad_rows`, the good rows and the list of the others. A wrong file is refused either way."""
     if not can_edit_ties(actor, survey_round):
         raise PermissionDenied
     table = read_csv(upload, columns=list(COLUMNS), required=REQUIRED)
@@ -67,12 +72,14 @@ def ties_import(*, actor: Any, survey_round: SurveyRound, upload: IO[bytes] | by
         ties, problems = [], []
         for row in table.rows:
             tie, row_problems = reader.tie(row, taken)
-            ties.append(tie)
-            problems += row_problems
-        if problems:
+            if row_problems:
+                problems += row_problems
+            else:
+                ties.append(tie)
+        if problems and not skip_bad_rows:
             raise CsvFileError(problems)
-        created = ties_write(actor=actor, survey_round=survey_round, ties=ties)
-    return TieImport(len(created))
+        created = ties_write(actor=actor, survey_round=survey_round, ties=ties) if ties else []
+    return TieImport(len(created), problems)
 
 
 class _RowReader:
