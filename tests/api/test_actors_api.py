@@ -214,3 +214,26 @@ def test_delete_refuses_an_actor_with_ties(client, world):
 def test_anonymous_writes_answer_401(client, world):
     response = client.post(URL, {"kind": "person"}, content_type="application/json")
     assert response.status_code == 401
+
+
+def test_the_territory_admin_exports_and_erases_a_person_through_the_api(client, world):
+    person, other = Actor.objects.get(name="Personne private"), Actor.objects.get(name="Personne public")
+    make_tie(person, other)
+    url = f"{URL[:-1]}/{person.pk}"
+    client_as(client, world, "editor")  # personal data are the admin's to hand over or erase
+    assert client.post(f"{url}/export").status_code == 404
+    assert client.post(f"{url}/erase").status_code == 404
+    client_as(client, world, "admin")
+    exported = client.post(f"{url}/export").json()
+    assert "Personne private" in json.dumps(exported, ensure_ascii=False)
+    assert "private@example.org" in json.dumps(exported)
+    erased = client.post(f"{url}/erase").json()
+    assert (erased["name"], erased["erased"], erased["email"], erased["phone"]) == (
+        f"Personne effacée n° {person.pk}",
+        True,
+        "",
+        "",
+    )
+    assert Actor.objects.get(pk=person.pk).name == f"Personne effacée n° {person.pk}"
+    assert client.post(f"{url}/erase").status_code == 409  # already erased
+    assert AuditEntry.objects.filter(action="actor.erase", object_id=str(person.pk)).count() == 1

@@ -112,6 +112,8 @@ def test_the_schema_describes_every_operation(client):
         "PATCH /api/v1/territories/{slug}/actors/{pk}",
         "POST /api/v1/territories/",
         "POST /api/v1/territories/{slug}/actors/",
+        "POST /api/v1/territories/{slug}/actors/{pk}/erase",
+        "POST /api/v1/territories/{slug}/actors/{pk}/export",
         "POST /api/v1/territories/{slug}/celebrations/",
         "POST /api/v1/territories/{slug}/journal/",
         "POST /api/v1/territories/{slug}/journal/{pk}/attachments/",

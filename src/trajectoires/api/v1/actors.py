@@ -17,6 +17,7 @@ from ninja.responses import Status
 from pydantic import ConfigDict
 
 from trajectoires.cooperation.actor_forms import ActorForm
+from trajectoires.cooperation.actor_gdpr import actor_erase, actor_export
 from trajectoires.cooperation.actor_selectors import CATEGORY_GRID, access_actor, actor_list
 from trajectoires.cooperation.actors import ERASED_FIELDS, actor_create, actor_delete, actor_update
 from trajectoires.cooperation.models import Actor, ActorKind
@@ -227,6 +228,40 @@ def delete_actor(request: HttpRequest, slug: str, pk: int):
     except ValidationError as error:
         raise ApiError(409, "conflict", " ".join(error.messages)) from None
     return Status(204, None)
+
+
+@router.post(
+    "/{slug:slug}/actors/{int:pk}/export",
+    auth=SIGNED_IN,
+    response={200: dict[str, Any], **error_responses(401, 403, 404)},
+    summary="Everything stored about a person (GDPR access and portability; territory admins)",
+)
+def export_actor(request: HttpRequest, slug: str, pk: int):
+    actor = access_actor(request.user, territory_get(slug), pk)
+    try:
+        return actor_export(actor=request.user, record=actor)
+    except PermissionDenied:
+        raise Http404 from None
+
+
+@router.post(
+    "/{slug:slug}/actors/{int:pk}/erase",
+    auth=SIGNED_IN,
+    response={200: ActorOut, **error_responses(401, 403, 404, 409)},
+    summary="Erase a person's personal data, keeping their place in the network (territory admins)",
+)
+def erase_actor(request: HttpRequest, slug: str, pk: int):
+    territory = territory_get(slug)
+    actor = access_actor(request.user, territory, pk)
+    try:
+        erased = actor_erase(actor=request.user, record=actor)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        raise ApiError(409, "conflict", " ".join(error.messages)) from None
+    return _out(
+        access_actor(request.user, territory, erased.pk), can_read_actor_contacts(request.user, territory)
+    )
 
 
 def _initial(form: ActorForm, name: str) -> Any:
