@@ -74,3 +74,17 @@ def test_recreating_the_indexes_changes_nothing(territory):
     ensure_indexes()  # table with deferred constraint checks pending in the transaction)
     entry(territory, "Plantation des haies")
     assert found("haie") == ["Plantation des haies"]
+
+
+def test_a_search_narrowed_to_its_territory_reads_that_territory_only(territory):
+    elsewhere = Territory.objects.create(
+        name="Grande-Synthe",
+        slug="grande-synthe",
+        kind="commune",
+        alliance_joined_on=datetime.date(2021, 9, 1),
+    )
+    entry(territory, "Chantier participatif")
+    entry(elsewhere, "Chantier participatif à Grande-Synthe")
+    scoped = JournalEntry.objects.filter(matching(JournalEntry, "chantier", scope=elsewhere.pk))
+    assert list(scoped.values_list("title", flat=True)) == ["Chantier participatif à Grande-Synthe"]
+    assert len(found("chantier")) == 2  # without a scope, every territory

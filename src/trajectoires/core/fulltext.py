@@ -37,18 +37,27 @@ STOP_WORDS = frozenset(
 class Indexed:
     table: str
     column: str
+    scope: str  # the column that searches are always narrowed by (a territory), or ""
 
     @property
     def fts_table(self) -> str:
         return f"{self.table}_fts"
 
+    @property
+    def fts_columns(self) -> str:
+        return ", ".join(filter(None, [self.scope, self.column]))
+
 
 _REGISTRY: dict[type[Model], Indexed] = {}
 
 
-def register(model: type[Model], field: str) -> None:
-    """Declare `model.field` (a text column of stems) as searchable; call it from AppConfig.ready."""
-    _REGISTRY[model] = Indexed(model._meta.db_table, model._meta.get_field(field).column)
+def register(model: type[Model], field: str, *, scope: str = "") -> None:
+    """Declare `model.field` (a text column of stems) as searchable; call it from AppConfig.ready.
+    `scope` names the foreign key every search is narrowed by (a territory): SQLite's index then
+    holds it too, so a search reads one territory's entries, not every match of the alliance."""
+    meta = model._meta
+    scope_column = meta.get_field(scope).column if scope else ""
+    _REGISTRY[model] = Indexed(meta.db_table, meta.get_field(field).column, scope_column)
 
 
 @lru_cache(maxsize=1)
@@ -76,8 +85,10 @@ def stem_document(*texts: str) -> str:
     return " ".join(stems(" ".join(texts)))
 
 
-def matching(model: type[Model], query: str) -> Q | None:
-    """A filter on `model` requiring every stem of `query`; None when the query has no word to look for."""
+def matching(model: type[Model], query: str, *, scope: int | None = None) -> Q | None:
+    """A filter on `model` requiring every stem of `query`; None when the query has no word to look
+    for. `scope`: the value of the registered scope column the caller narrows to anyway (it makes
+    the SQLite index read only that scope)."""
     query_stems = stems(query)
     if not query_stems:
         return None
@@ -87,10 +98,16 @@ def matching(model: type[Model], query: str) -> Q | None:
             f"SELECT id FROM {indexed.table} "  # noqa: S608 — table and column names from the models
             f"WHERE to_tsvector('simple', {indexed.column}) @@ to_tsquery('simple', %s)"
         )
-        return Q(pk__in=RawSQL(sql, [" & ".join(query_stems)]))  # noqa: S611 — the query is a parameter
+        params: list = [" & ".join(query_stems)]
+        if indexed.scope and scope is not None:
+            sql, params = f"{sql} AND {indexed.scope} = %s", [*params, int(scope)]
+        return Q(pk__in=RawSQL(sql, params))  # noqa: S611 — the query is a parameter
     # Stems are made of [a-z0-9] only (search_key), so quoting them is enough for FTS5.
+    match = f"{indexed.column}:(" + " ".join(f'"{stem}"' for stem in query_stems) + ")"
+    if indexed.scope and scope is not None:
+        match = f'{indexed.scope}:"{int(scope)}" AND {match}'
     sql = f"SELECT rowid FROM {indexed.fts_table} WHERE {indexed.fts_table} MATCH %s"  # noqa: S608
-    return Q(pk__in=RawSQL(sql, [" ".join(f'"{stem}"' for stem in query_stems)]))  # noqa: S611
+    return Q(pk__in=RawSQL(sql, [match]))  # noqa: S611
 
 
 def ensure_indexes(**kwargs) -> None:
@@ -106,22 +123,34 @@ def ensure_indexes(**kwargs) -> None:
                 _ensure_fts5(cursor, indexed)
 
 
+TRIGGERS = ("ai", "ad", "au")
+
+
 def _ensure_fts5(cursor, indexed: Indexed) -> None:
-    """An external-content FTS5 table over the column, and the triggers that keep it in step."""
-    fts, table, column = indexed.fts_table, indexed.table, indexed.column
-    cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [fts])
-    created = cursor.fetchone() is None
-    cursor.execute(
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({column}, content='{table}', "
+    """An external-content FTS5 table over the (scope and) column, and the triggers that keep it in
+    step; an index of another shape (an older version) is dropped and rebuilt."""
+    fts, table, columns = indexed.fts_table, indexed.table, indexed.fts_columns
+    create = (
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({columns}, content='{table}', "
         f"content_rowid='id', tokenize='unicode61 remove_diacritics 0')"
     )
-    delete = f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.id, old.{column});"  # noqa: S608
-    insert = f"INSERT INTO {fts}(rowid, {column}) VALUES (new.id, new.{column});"  # noqa: S608
-    for name, event, body in (
-        ("ai", "AFTER INSERT", insert),
-        ("ad", "AFTER DELETE", delete),
-        ("au", f"AFTER UPDATE OF {column}", delete + " " + insert),
+    cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [fts])
+    existing = cursor.fetchone()
+    if existing and existing[0] != create:
+        for name in TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {fts}_{name}")
+        cursor.execute(f"DROP TABLE {fts}")
+    if not existing or existing[0] != create:
+        cursor.execute(create)
+        cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")  # noqa: S608
+    old = ", ".join(f"old.{column}" for column in columns.split(", "))
+    new = ", ".join(f"new.{column}" for column in columns.split(", "))
+    delete = f"INSERT INTO {fts}({fts}, rowid, {columns}) VALUES ('delete', old.id, {old});"  # noqa: S608
+    insert = f"INSERT INTO {fts}(rowid, {columns}) VALUES (new.id, {new});"  # noqa: S608
+    for name, event, body in zip(
+        TRIGGERS,
+        ("AFTER INSERT", "AFTER DELETE", f"AFTER UPDATE OF {columns}"),
+        (insert, delete, delete + " " + insert),
+        strict=True,
     ):
         cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {fts}_{name} {event} ON {table} BEGIN {body} END")
-    if created:
-        cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")  # noqa: S608

@@ -12,4 +12,4 @@ class SteeringConfig(AppConfig):
 
         from .models import JournalEntry
 
-        fulltext.register(JournalEntry, "search_document")
+        fulltext.register(JournalEntry, "search_document", scope="territory")

@@ -33,10 +33,16 @@ def celebrations_of(viewer, territory: Territory) -> QuerySet[Celebration]:
     return (
         celebrations.select_related("territory", "author")
         .prefetch_related(
-            Prefetch("actors", queryset=visible_to(Actor.objects.order_by("name"), viewer)),
+            # Both bounded by the territory, or the database reads every record of the alliance.
+            Prefetch(
+                "actors",
+                queryset=visible_to(Actor.objects.filter(territory=territory).order_by("name"), viewer),
+            ),
             Prefetch(
                 "journal_entries",
-                queryset=visible_to(JournalEntry.objects.order_by("-occurred_on", "-id"), viewer),
+                queryset=visible_to(
+                    JournalEntry.objects.filter(territory=territory).order_by("-occurred_on", "-id"), viewer
+                ),
             ),
         )
         .order_by("-achieved_on", "-id")

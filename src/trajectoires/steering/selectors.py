@@ -40,8 +40,13 @@ class JournalFilters:
 NO_FILTERS = JournalFilters()
 
 
-def _entry_prefetches(viewer) -> list:
-    actors = visible_to(Actor.objects.order_by("name"), viewer)
+def _territory_actors(viewer, territory: Territory) -> QuerySet[Actor]:
+    # Bounded by the territory: by visibility alone, the database would read every actor of the alliance.
+    return visible_to(Actor.objects.filter(territory=territory).order_by("name"), viewer)
+
+
+def _entry_prefetches(viewer, territory: Territory) -> list:
+    actors = _territory_actors(viewer, territory)
     return [
         "key_actions",
         "needs",
@@ -66,7 +71,7 @@ def _filtered_entries(viewer, territory: Territory, filters: JournalFilters) -> 
         entries = entries.filter(occurred_on__year=filters.year)
     if filters.has_attachments:
         entries = entries.filter(Exists(Attachment.objects.filter(entry=OuterRef("pk"))))
-    if (condition := matching(JournalEntry, filters.q)) is not None:
+    if (condition := matching(JournalEntry, filters.q, scope=territory.pk)) is not None:
         entries = entries.filter(condition)
     return entries
 
@@ -87,7 +92,7 @@ def journal_entries(
 ) -> QuerySet[JournalEntry]:
     """The territory's journal as `viewer` may read it, narrowed by `filters`, newest first."""
     entries = _filtered_entries(viewer, territory, filters).select_related("author", "territory")
-    return entries.prefetch_related(*_entry_prefetches(viewer)).order_by("-occurred_on", "-id")
+    return entries.prefetch_related(*_entry_prefetches(viewer, territory)).order_by("-occurred_on", "-id")
 
 
 def access_journal_entry(viewer, territory: Territory, pk: int) -> JournalEntry:
@@ -132,15 +137,17 @@ def timeline(viewer, territory: Territory, filters: JournalFilters = NO_FILTERS)
     return combined.order_by("-day", "-kind", "-row_id")
 
 
-def timeline_items(viewer, rows) -> list[TimelineItem]:
+def timeline_items(viewer, territory: Territory, rows) -> list[TimelineItem]:
     """The records of a page of `timeline` rows, in its order, with their tags (a fixed number of
     queries)."""
     rows = list(rows)
     entry_ids = [pk for _day, kind, pk in rows if kind == "entry"]
     celebration_ids = [pk for _day, kind, pk in rows if kind == CELEBRATION]
-    entries = JournalEntry.objects.filter(pk__in=entry_ids).prefetch_related(*_entry_prefetches(viewer))
+    entries = JournalEntry.objects.filter(pk__in=entry_ids).prefetch_related(
+        *_entry_prefetches(viewer, territory)
+    )
     celebrations = Celebration.objects.filter(pk__in=celebration_ids).prefetch_related(
-        Prefetch("actors", queryset=visible_to(Actor.objects.order_by("name"), viewer))
+        Prefetch("actors", queryset=_territory_actors(viewer, territory))
     )
     records = {("entry", row.pk): row for row in entries if entry_ids} | {
         (CELEBRATION, row.pk): row for row in celebrations if celebration_ids

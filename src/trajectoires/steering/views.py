@@ -32,7 +32,7 @@ def journal(request, slug: str):
         "filter_form": filter_form,
         "filters": filters,
         "filtered": any(value for name, value in request.GET.items() if name != "page"),
-        "years": group_by_month(timeline_items(request.user, page.object_list)),
+        "years": group_by_month(timeline_items(request.user, territory, page.object_list)),
         "page": page,
         "can_add": can_add_journal_entry(request.user, territory),
         "can_celebrate": can_add_celebration(request.user, territory),
