@@ -9,7 +9,6 @@ and delete; contributors create.
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -27,7 +26,7 @@ from trajectoires.referential.selectors import referential_items
 from trajectoires.territories.selectors import territory_get
 
 from .auth import ANONYMOUS_ALLOWED, SIGNED_IN
-from .errors import ApiError, error_responses, invalid
+from .errors import error_responses, invalid, service_call
 from .pagination import PageOut, PageQuery, paginate
 
 router = Router(tags=["actors"])
@@ -171,12 +170,7 @@ def create_actor(request: HttpRequest, slug: str, payload: ActorIn):
     territory = territory_get(slug)
     data = payload.model_dump() | {"category": _category_id(payload.category)}
     cleaned = _validated(ActorForm(data, viewer=request.user, territory=territory))
-    try:
-        actor = actor_create(actor=request.user, territory=territory, **cleaned)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        raise invalid(error.message_dict) from None
+    actor = service_call(lambda: actor_create(actor=request.user, territory=territory, **cleaned))
     try:
         actor = access_actor(request.user, territory, actor.pk)
     except Http404:  # a contributor may add a private actor, which only the team reads
@@ -204,12 +198,7 @@ def update_actor(request: HttpRequest, slug: str, pk: int, payload: ActorPatch):
     values = {name: cleaned[name] for name in sent if name in cleaned}
     if actor.erased_at is not None:  # the service refuses to write these back
         values |= {name: value for name, value in sent.items() if name in ERASED_FIELDS}
-    try:
-        actor_update(actor=request.user, record=actor, **values)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        raise invalid(error.message_dict) from None
+    service_call(lambda: actor_update(actor=request.user, record=actor, **values))
     return _out(access_actor(request.user, territory, pk), can_read_actor_contacts(request.user, territory))
 
 
@@ -221,12 +210,7 @@ def update_actor(request: HttpRequest, slug: str, pk: int, payload: ActorPatch):
 )
 def delete_actor(request: HttpRequest, slug: str, pk: int):
     actor = access_actor(request.user, territory_get(slug), pk)
-    try:
-        actor_delete(actor=request.user, record=actor)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        raise ApiError(409, "conflict", " ".join(error.messages)) from None
+    service_call(lambda: actor_delete(actor=request.user, record=actor), conflict=True)
     return Status(204, None)
 
 
@@ -238,10 +222,7 @@ def delete_actor(request: HttpRequest, slug: str, pk: int):
 )
 def export_actor(request: HttpRequest, slug: str, pk: int):
     actor = access_actor(request.user, territory_get(slug), pk)
-    try:
-        return actor_export(actor=request.user, record=actor)
-    except PermissionDenied:
-        raise Http404 from None
+    return service_call(lambda: actor_export(actor=request.user, record=actor))
 
 
 @router.post(
@@ -253,12 +234,7 @@ def export_actor(request: HttpRequest, slug: str, pk: int):
 def erase_actor(request: HttpRequest, slug: str, pk: int):
     territory = territory_get(slug)
     actor = access_actor(request.user, territory, pk)
-    try:
-        erased = actor_erase(actor=request.user, record=actor)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        raise ApiError(409, "conflict", " ".join(error.messages)) from None
+    erased = service_call(lambda: actor_erase(actor=request.user, record=actor), conflict=True)
     return _out(
         access_actor(request.user, territory, erased.pk), can_read_actor_contacts(request.user, territory)
     )

@@ -5,8 +5,7 @@ the author change or delete. A forbidden celebration answers exactly like a miss
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import ConfigDict
@@ -24,7 +23,7 @@ from trajectoires.steering.models import Celebration
 from trajectoires.territories.selectors import territory_get
 
 from .auth import ANONYMOUS_ALLOWED, SIGNED_IN
-from .errors import error_responses, invalid
+from .errors import error_responses, invalid, service_call
 from .journal import ActorRef
 from .pagination import PageOut, PageQuery, paginate
 
@@ -91,15 +90,6 @@ def _form(request: HttpRequest, territory, payload: CelebrationIn) -> Celebratio
     return form
 
 
-def _write(call):
-    try:
-        return call()
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        raise invalid(error.message_dict) from None
-
-
 @router.get(
     "/{slug:slug}/celebrations/",
     response={200: CelebrationPage, **error_responses(401, 404, 422)},
@@ -130,7 +120,7 @@ def read_celebration(request: HttpRequest, slug: str, pk: int):
 def create_celebration(request: HttpRequest, slug: str, payload: CelebrationIn):
     territory = territory_get(slug)
     form = _form(request, territory, payload)
-    celebration = _write(
+    celebration = service_call(
         lambda: celebration_create(actor=request.user, territory=territory, **form.cleaned_data)
     )
     return Status(201, _out(access_celebration(request.user, territory, celebration.pk)))
@@ -146,7 +136,7 @@ def update_celebration(request: HttpRequest, slug: str, pk: int, payload: Celebr
     territory = territory_get(slug)
     celebration = access_celebration(request.user, territory, pk)
     form = _form(request, territory, payload)
-    _write(lambda: celebration_update(actor=request.user, celebration=celebration, **form.cleaned_data))
+    service_call(lambda: celebration_update(actor=request.user, celebration=celebration, **form.cleaned_data))
     return _out(access_celebration(request.user, territory, pk))
 
 
@@ -158,5 +148,5 @@ def update_celebration(request: HttpRequest, slug: str, pk: int, payload: Celebr
 )
 def delete_celebration(request: HttpRequest, slug: str, pk: int):
     celebration = access_celebration(request.user, territory_get(slug), pk)
-    _write(lambda: celebration_delete(actor=request.user, celebration=celebration))
+    service_call(lambda: celebration_delete(actor=request.user, celebration=celebration))
     return Status(204, None)

@@ -12,7 +12,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
@@ -82,6 +82,20 @@ def invalid(fields: Mapping[str, Iterable[Any]]) -> ApiError:
     """A 422 naming each field at fault, from a form's or a service's errors (`{field: [messages]}`)."""
     named = {field: [str(message) for message in messages] for field, messages in fields.items()}
     return ApiError(422, "invalid", _("Some fields are invalid."), fields=named)
+
+
+def service_call[T](call: Callable[[], T], *, conflict: bool = False) -> T:
+    """Run a service's write as the API answers it: refused rights are a 404 (exactly like a
+    missing record), refused rules a 422 naming the fields — or, with `conflict`, a 409."""
+    try:
+        return call()
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        if conflict:
+            raise ApiError(409, "conflict", " ".join(error.messages)) from None
+        fields = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+        raise invalid(fields) from None
 
 
 def not_found() -> JsonResponse:

@@ -34,7 +34,7 @@ from trajectoires.steering.services import journal_entry_create, journal_entry_u
 from trajectoires.territories.selectors import territory_get
 
 from .auth import ANONYMOUS_ALLOWED, SIGNED_IN
-from .errors import error_responses, invalid
+from .errors import error_responses, invalid, service_call
 from .pagination import PageOut, PageQuery, paginate
 
 router = Router(tags=["journal"])
@@ -208,12 +208,9 @@ def read_journal_entry(request: HttpRequest, slug: str, pk: int):
 def create_journal_entry(request: HttpRequest, slug: str, payload: JournalEntryIn):
     territory = territory_get(slug)
     form = _form(request, territory, payload)
-    try:
-        entry = journal_entry_create(actor=request.user, territory=territory, **form.cleaned_data)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        raise invalid(error.message_dict) from None
+    entry = service_call(
+        lambda: journal_entry_create(actor=request.user, territory=territory, **form.cleaned_data)
+    )
     return Status(201, _out(request, access_journal_entry(request.user, territory, entry.pk)))
 
 
@@ -227,12 +224,7 @@ def update_journal_entry(request: HttpRequest, slug: str, pk: int, payload: Jour
     territory = territory_get(slug)
     entry = access_journal_entry(request.user, territory, pk)
     form = _form(request, territory, payload)
-    try:
-        journal_entry_update(actor=request.user, entry=entry, **form.cleaned_data)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        raise invalid(error.message_dict) from None
+    service_call(lambda: journal_entry_update(actor=request.user, entry=entry, **form.cleaned_data))
     return _out(request, access_journal_entry(request.user, territory, pk))
 
 
@@ -253,7 +245,7 @@ def add_journal_attachments(
         journal_entry_update(actor=request.user, entry=entry, attachments=files)
     except PermissionDenied:
         raise Http404 from None
-    except ValidationError as error:
+    except ValidationError as error:  # the files are `attachments` to the service, `files` here
         raise invalid(
             {"files" if name == "attachments" else name: m for name, m in error.message_dict.items()}
         ) from None
@@ -270,10 +262,9 @@ def remove_journal_attachment(request: HttpRequest, slug: str, pk: int, attachme
     territory = territory_get(slug)
     entry = access_journal_entry(request.user, territory, pk)
     attachment = access_attachment(request.user, territory, pk, attachment_pk)
-    try:
-        journal_entry_update(actor=request.user, entry=entry, remove_attachments=[attachment])
-    except PermissionDenied:
-        raise Http404 from None
+    service_call(
+        lambda: journal_entry_update(actor=request.user, entry=entry, remove_attachments=[attachment])
+    )
     return Status(204, None)
 
 

@@ -6,7 +6,6 @@ narrative tells are those of the territory's vision, listed at `…/narratives/o
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, File, Query, Router, Schema
@@ -29,7 +28,7 @@ from trajectoires.steering.narratives import (
 from trajectoires.territories.selectors import territory_get
 
 from .auth import ANONYMOUS_ALLOWED, SIGNED_IN
-from .errors import error_responses, invalid
+from .errors import error_responses, invalid, service_call
 from .journal import FILE_RESPONSE
 from .pagination import PageOut, PageQuery, paginate
 
@@ -120,15 +119,6 @@ def _data(request: HttpRequest, territory, payload: NarrativeIn) -> dict[str, An
     return {name: value for name, value in form.cleaned_data.items() if name not in {"file", "remove_file"}}
 
 
-def _write(call):
-    try:
-        return call()
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        raise invalid(error.message_dict) from None
-
-
 @router.get(
     "/{slug:slug}/narratives/",
     response={200: NarrativePage, **error_responses(401, 404, 422)},
@@ -171,7 +161,7 @@ def read_narrative(request: HttpRequest, slug: str, pk: int):
 def create_narrative(request: HttpRequest, slug: str, payload: NarrativeIn):
     territory = territory_get(slug)
     data = _data(request, territory, payload)
-    narrative = _write(lambda: narrative_create(actor=request.user, territory=territory, **data))
+    narrative = service_call(lambda: narrative_create(actor=request.user, territory=territory, **data))
     return Status(201, _out(request, access_narrative(request.user, territory, narrative.pk)))
 
 
@@ -185,7 +175,7 @@ def update_narrative(request: HttpRequest, slug: str, pk: int, payload: Narrativ
     territory = territory_get(slug)
     narrative = access_narrative(request.user, territory, pk)
     data = _data(request, territory, payload)
-    _write(lambda: narrative_update(actor=request.user, narrative=narrative, **data))
+    service_call(lambda: narrative_update(actor=request.user, narrative=narrative, **data))
     return _out(request, access_narrative(request.user, territory, pk))
 
 
@@ -197,7 +187,7 @@ def update_narrative(request: HttpRequest, slug: str, pk: int, payload: Narrativ
 )
 def delete_narrative(request: HttpRequest, slug: str, pk: int):
     narrative = access_narrative(request.user, territory_get(slug), pk)
-    _write(lambda: narrative_delete(actor=request.user, narrative=narrative))
+    service_call(lambda: narrative_delete(actor=request.user, narrative=narrative))
     return Status(204, None)
 
 
@@ -210,7 +200,7 @@ def delete_narrative(request: HttpRequest, slug: str, pk: int):
 def attach_narrative_file(request: HttpRequest, slug: str, pk: int, file: File[UploadedFile]):
     territory = territory_get(slug)
     narrative = access_narrative(request.user, territory, pk)
-    _write(lambda: narrative_update(actor=request.user, narrative=narrative, file=file))
+    service_call(lambda: narrative_update(actor=request.user, narrative=narrative, file=file))
     return _out(request, access_narrative(request.user, territory, pk))
 
 
@@ -224,7 +214,7 @@ def delete_narrative_file(request: HttpRequest, slug: str, pk: int):
     narrative = access_narrative(request.user, territory_get(slug), pk)
     if not narrative.file_name:
         raise Http404
-    _write(lambda: narrative_update(actor=request.user, narrative=narrative, remove_file=True))
+    service_call(lambda: narrative_update(actor=request.user, narrative=narrative, remove_file=True))
     return Status(204, None)
 
 

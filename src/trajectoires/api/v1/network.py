@@ -10,7 +10,6 @@ Metrics are computed in the background after every change: until they are, `metr
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -41,7 +40,7 @@ from trajectoires.core.visibility import Visibility
 from trajectoires.territories.selectors import territory_get
 
 from .auth import ANONYMOUS_ALLOWED, SIGNED_IN
-from .errors import error_responses, invalid
+from .errors import error_responses, invalid, service_call
 from .pagination import PageOut, PageQuery, paginate
 
 router = Router(tags=["cooperation network"])
@@ -250,12 +249,9 @@ def create_round(request: HttpRequest, slug: str, payload: RoundIn):
     territory = territory_get(slug)
     if not can_add_survey_round(request.user, territory):
         raise Http404
-    try:
-        survey_round = survey_round_create(actor=request.user, territory=territory, **_round_values(payload))
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        raise invalid(error.message_dict) from None
+    survey_round = service_call(
+        lambda: survey_round_create(actor=request.user, territory=territory, **_round_values(payload))
+    )
     return Status(201, _round_out(access_survey_round(request.user, territory, survey_round.pk)))
 
 
@@ -267,12 +263,9 @@ def create_round(request: HttpRequest, slug: str, payload: RoundIn):
 )
 def update_round(request: HttpRequest, slug: str, pk: int, payload: RoundIn):
     survey_round = _writable_round(request, slug, pk)
-    try:
-        survey_round_update(actor=request.user, survey_round=survey_round, **_round_values(payload))
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        raise invalid(error.message_dict) from None
+    service_call(
+        lambda: survey_round_update(actor=request.user, survey_round=survey_round, **_round_values(payload))
+    )
     return _round_out(access_survey_round(request.user, survey_round.territory, pk))
 
 
@@ -283,10 +276,9 @@ def update_round(request: HttpRequest, slug: str, pk: int, payload: RoundIn):
     summary="Delete a survey round with its ties and metrics (admins, editors)",
 )
 def delete_round(request: HttpRequest, slug: str, pk: int):
-    try:
-        survey_round_delete(actor=request.user, survey_round=_writable_round(request, slug, pk))
-    except PermissionDenied:
-        raise Http404 from None
+    service_call(
+        lambda: survey_round_delete(actor=request.user, survey_round=_writable_round(request, slug, pk))
+    )
     return Status(204, None)
 
 
@@ -322,12 +314,7 @@ def create_tie(request: HttpRequest, slug: str, pk: int, payload: TieIn):
     if unknown:
         raise invalid(unknown)
     values |= {"source": found[values["source"]], "target": found[values["target"]]}
-    try:
-        tie = tie_create(actor=request.user, survey_round=survey_round, **values)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        raise invalid(error.message_dict) from None
+    tie = service_call(lambda: tie_create(actor=request.user, survey_round=survey_round, **values))
     readable = readable_actor_ids(request.user, survey_round.territory_id)
     tie = round_ties(survey_round).get(pk=tie.pk)
     return Status(201, _tie_out(tie, ActorView.of(tie.source, readable), ActorView.of(tie.target, readable)))
@@ -341,10 +328,7 @@ def create_tie(request: HttpRequest, slug: str, pk: int, payload: TieIn):
 )
 def delete_tie(request: HttpRequest, slug: str, pk: int, tie_pk: int):
     survey_round = _writable_round(request, slug, pk)
-    try:
-        tie_delete(actor=request.user, tie=access_tie(survey_round, tie_pk))
-    except PermissionDenied:
-        raise Http404 from None
+    service_call(lambda: tie_delete(actor=request.user, tie=access_tie(survey_round, tie_pk)))
     return Status(204, None)
 
 
