@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "trajectoires.territories",
     "trajectoires.cooperation",
     "trajectoires.steering",
+    "trajectoires.planning",
+    "trajectoires.dashboard",
     "trajectoires.api",
     "trajectoires.site",
     "trajectoires.bench",

@@ -7,7 +7,21 @@ files: its page has no inline script or style, so it works under the site's Cont
 from django.urls import re_path
 from ninja import NinjaAPI, Swagger
 
-from . import actors, areas, celebrations, journal, me, narratives, network, referential, territories, vision
+from . import (
+    actors,
+    areas,
+    celebrations,
+    documents,
+    journal,
+    me,
+    narratives,
+    network,
+    pilots,
+    referential,
+    territories,
+    trajectory,
+    vision,
+)
 from .auth import PUBLIC
 from .errors import api_view, install_error_handlers, read_only, unknown_address
 
@@ -50,5 +64,9 @@ api.add_router("/territories/", narratives.router)
 api.add_router("/territories/", celebrations.router)
 api.add_router("/territories/", actors.router)
 api.add_router("/territories/", network.router)
+api.add_router("/territories/", documents.router)
+api.add_router("/territories/", trajectory.router)
+api.add_router("/territories/", pilots.router)
+api.add_router("/transferability-sheets/", pilots.sheets_router)
 api.add_router("/referential/", referential.router)
 api.add_router("/me", me.router)

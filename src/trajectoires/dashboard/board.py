@@ -9,12 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from trajectoires.cooperation.models import Actor, RoundMetrics, SurveyRound
 from trajectoires.core.visibility import Visibility
 from trajectoires.referential.selectors import referential_items
+from trajectoires.steering.models import Celebration, JournalEntry, Narrative, Vision
+from trajectoires.steering.selectors import journal_entries
+from trajectoires.steering.vision import Coverage, needs_coverage, vision_of
 from trajectoires.territories.models import Territory
 from trajectoires.territories.permissions import visible_to
-
-from .models import Celebration, JournalEntry, Narrative, Vision
-from .selectors import journal_entries
-from .vision import Coverage, needs_coverage, vision_of
 
 LATEST = 5
 TREND_ROUNDS = 12

@@ -5,8 +5,8 @@ from trajectoires.cooperation.charts import trend_chart
 from trajectoires.territories.permissions import is_territory_team
 from trajectoires.territories.selectors import territory_get
 
-from .dashboard import territory_dashboard
-from .dashboard_charts import coverage_chart
+from .board import territory_dashboard
+from .charts import coverage_chart
 
 PUBLIC_PREVIEW = "public"
 
@@ -29,4 +29,4 @@ def dashboard_page(request, slug: str):
         if len(board.metrics) > 1
         else None,
     }
-    return render(request, "steering/dashboard.html", context)
+    return render(request, "dashboard/dashboard.html", context)

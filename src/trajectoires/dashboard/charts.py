@@ -4,7 +4,7 @@ same figures beside it."""
 
 from django.utils.translation import gettext as _
 
-from .vision import Coverage
+from trajectoires.steering.vision import Coverage
 
 
 def coverage_chart(coverage: list[Coverage]) -> dict:
