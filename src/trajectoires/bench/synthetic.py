@@ -1,8 +1,9 @@
 """A synthetic alliance at national scale (SPEC §6), for `trajectoires bench` only.
 
 2,000 member territories on real communes, each with a team of five, 500 journal entries
-(1,000,000 in all) and its workspace (100 actors, three survey rounds of 150 ties, celebrations,
-narratives: synthetic_workspace.py), 300 funders partnered with ten territories each. `scale`
+(1,000,000 in all), its workspace (100 actors, three survey rounds of 150 ties, celebrations,
+narratives: synthetic_workspace.py) and its steering layer (vision, planning documents, coherence
+matrix, actions, pilots: synthetic_planning.py), 300 funders partnered with ten territories each. `scale`
 shrinks it all.
 Rows are written with plain INSERTs (see docs/decisions/0002) in one transaction; the data is
 deterministic (seeded), clearly synthetic in its names, and never mixed with the platform's own
@@ -30,6 +31,7 @@ from trajectoires.territories.models import (
     TerritoryPartnership,
 )
 
+from .synthetic_planning import generate_planning, has_planning
 from .synthetic_workspace import compute_first_territory_metrics, generate_workspaces, journal_text
 
 ROLES = ["admin", "editor", "contributor", "viewer", "viewer"]
@@ -77,7 +79,20 @@ def generate(scale: float, *, seed: int = 2026) -> Size:
         _journal(size, territories, users, rng, now)
         generate_workspaces(territories, size.actors_per_territory, size.ties_per_round, rng, now)
     compute_first_territory_metrics(territories[0])
+    add_missing_layers()
     return size
+
+
+def add_missing_layers(*, seed: int = 2026) -> bool:
+    """Add the layers a synthetic alliance made by an earlier version lacks; whether any was added."""
+    territories = list(
+        Territory.objects.filter(slug__startswith="synthetique-").order_by("slug").values_list("pk", flat=True)
+    )
+    if not territories or has_planning(territories):
+        return False
+    with transaction.atomic():
+        generate_planning(territories, random.Random(seed + 1), timezone.now())  # noqa: S311
+    return True
 
 
 def _territories(size: Size, rng: random.Random, now) -> list[int]:

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from trajectoires.bench.pages import measure_all
-from trajectoires.bench.synthetic import Size, generate
+from trajectoires.bench.synthetic import Size, add_missing_layers, generate
 from trajectoires.geo.services import geo_import
 from trajectoires.territories.models import Territory
 
@@ -57,12 +57,15 @@ class Command(BaseCommand):
             self._run(scale, rounds, skip_import, database_url)
 
     def _generate(self, scale: float) -> None:
+        start = time.perf_counter()
         if Territory.objects.filter(slug__startswith="synthetique-").exists():
             self.stderr.write("Synthetic alliance already there.")
-            return
-        start = time.perf_counter()
-        size = generate(scale)
-        self.stderr.write(f"Synthetic alliance made in {time.perf_counter() - start:.0f} s: {size}.")
+        else:
+            size = generate(scale)
+            self.stderr.write(f"Synthetic alliance made in {time.perf_counter() - start:.0f} s: {size}.")
+        # Layers added after the alliance was first made are added to it, not made again from scratch.
+        if add_missing_layers():
+            self.stderr.write(f"Synthetic layers added in {time.perf_counter() - start:.0f} s.")
 
     def _run(self, scale: float, rounds: int, skip_import: bool, database_url: str) -> None:
         size = Size.at(scale)
