@@ -1,10 +1,15 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 
 from tests.pages import page_text
 from trajectoires.cooperation.models import RoundMetrics
-from trajectoires.steering.models import JournalEntry, Vision
+from trajectoires.planning.coherence import coherence_summary
+from trajectoires.planning.document_selectors import documents_of
+from trajectoires.planning.models import PlanningDocument, TransferabilitySheet
+from trajectoires.planning.trajectory import trajectory_gaps
+from trajectoires.steering.models import JournalEntry, Orientation, Vision
 from trajectoires.territories.models import Territory
 from trajectoires.territories.selectors import memberships_of
 
@@ -103,7 +108,8 @@ def test_the_demo_has_one_account_per_role_with_its_memberships():
         "Communauté de communes du Thouarsais": (1, "public", 3),
         "Agglomération de La Rochelle": (1, "public", 3),
         "Grenoble-Alpes-Métropole": (1, "public", 3),
-    }  # the Biovallée has none yet: a browser journey writes it
+        "Biovallée": (1, "public", 3),
+    }
 
 
 def test_each_demo_territory_has_a_workspace_whose_cooperation_grows(django_capture_on_commit_callbacks):
@@ -120,6 +126,38 @@ def test_each_demo_territory_has_a_workspace_whose_cooperation_grows(django_capt
         assert ties == sorted(ties) and ties[0] < ties[-1], territory.name
         assert shares == sorted(shares), territory.name
         assert [metrics.fantastic_four_complete for metrics in rounds] == [False, False, True]
+
+
+def test_each_demo_territory_steers_with_shared_documents_a_trajectory_and_pilots():
+    call_command("demo", verbosity=0)
+    anonymous = AnonymousUser()
+    for territory in Territory.objects.all():
+        documents = documents_of(anonymous, territory)
+        assert [document.doc_type.code for document in documents] == [
+            "sraddet", "scot", "plu" if territory.kind == "commune" else "plui", "pcaet", "pat"
+        ], territory.name  # fmt: skip
+        summary = coherence_summary(anonymous, territory)
+        assert (summary.coherent, summary.neutral, summary.contradictory, summary.not_assessed) == (
+            7,
+            5,
+            2,
+            1,
+        )
+        gaps = trajectory_gaps(anonymous, territory)
+        assert [o.title for o in gaps.orientations_without_action] == [
+            Orientation.objects.get(vision__territory=territory, position=3).title
+        ]
+        assert [a.title for a in gaps.actions_without_orientation] == [
+            "Refonte du site internet de la collectivité"
+        ]
+        assert sorted(territory.pilots.values_list("status", flat=True)) == [
+            "adjusted", "running", "scaled_up", "stopped"
+        ]  # fmt: skip
+    # A région's SRADDET is recorded once and shared by the demo territories inside it.
+    sraddet = PlanningDocument.objects.get(doc_type__code="sraddet", writer__name="Nouvelle-Aquitaine")
+    readers = [t.name for t in Territory.objects.all() if sraddet in documents_of(anonymous, t)]
+    assert readers == ["Agglomération de La Rochelle", "Communauté de communes du Thouarsais"]
+    assert TransferabilitySheet.objects.filter(published_at__isnull=False).count() == 6
 
 
 def test_the_demo_loads_only_into_a_new_database_when_asked(capsys, member):

@@ -23,6 +23,7 @@ from trajectoires.territories.models import Territory
 from trajectoires.territories.services import partnership_create, territory_create
 from trajectoires.territories.teams import membership_grant
 
+from .demo_planning import planning_load
 from .demo_workspace import workspace_load
 
 DEMO_PASSWORD = "trajectoires-demo"  # noqa: S105 — printed to whoever runs the demo, on purpose
@@ -222,6 +223,7 @@ def demo_load() -> list[str]:
     created += _journal()
     created += _vision()
     created += workspace_load()
+    created += planning_load()
     return created
 
 

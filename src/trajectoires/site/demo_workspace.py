@@ -120,7 +120,11 @@ PLACES = [
         "Préfecture de la Drôme",
         "Chambre d'agriculture de la Drôme",
         "une vallée bio, sobre et solidaire",
-        (),  # the Biovallée has not written its vision yet: a journey of the tests writes it
+        (
+            ("Une agriculture biologique pour tous", ("food", "local_production")),
+            ("Une vallée sobre en énergie", ("energy",)),
+            ("Une vallée solidaire", ("living_together", "care")),
+        ),
     ),
 ]
 
