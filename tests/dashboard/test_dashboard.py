@@ -12,8 +12,10 @@ from django.utils import timezone
 from tests.pages import page_text
 from tests.trust.world import build_world, client_as
 from trajectoires.cooperation.models import Actor, ActorKind, RoundMetrics, SurveyRound
+from trajectoires.planning.coherence import coherence_assess
+from trajectoires.planning.models import Action, CoherenceAssessment, Pilot, PlanningDocument
 from trajectoires.referential.models import Item
-from trajectoires.steering.models import Celebration, JournalEntry
+from trajectoires.steering.models import Celebration, JournalEntry, Orientation
 from trajectoires.steering.vision import OrientationInput, vision_save
 
 pytestmark = pytest.mark.django_db
@@ -174,6 +176,7 @@ def _queries(client, world) -> int:
 
 def test_the_number_of_queries_does_not_grow_with_the_data(client, world):
     client = client_as(client, world, "admin")
+    steering_records(world, 0)
     before = _queries(client, world)
     for day in range(10, 25):
         entry(world.territory, f"Entrée {day}", "private", day)
@@ -184,4 +187,79 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, world):
             territory=world.territory, kind=ActorKind.PERSON, name=f"Agent {day}", category=category("agent")
         )
         round_with_metrics(world.territory, datetime.date(2010 + day - 10, 1, 1), 0.3, 0.5, 9)
+        steering_records(world, day)
     assert _queries(client, world) == before
+
+
+def steering_records(world, n: int) -> None:
+    """A planning document assessed against every orientation, an action and a pilot."""
+    territory = world.territory
+    document = PlanningDocument.objects.create(
+        territory=territory,
+        doc_type=Item.objects.get(grid__code="planning_document_type", code="plu"),
+        title=f"PLU n° {n}",
+        writer=territory.areas.get(),
+        status="expired" if n else "adopted",
+        review_due_on=datetime.date(2026, 1, 1),
+        visibility="public",
+    )
+    for orientation in Orientation.objects.filter(vision__territory=territory):
+        CoherenceAssessment.objects.create(
+            territory=territory,
+            document=document,
+            orientation=orientation,
+            value="neutral",
+            reason="Sans lien.",
+        )
+    action = Action.objects.create(territory=territory, title=f"Action {n}", visibility="public")
+    action.orientations.add(Orientation.objects.filter(vision__territory=territory).first())
+    Pilot.objects.create(
+        territory=territory,
+        title=f"Pilote {n}",
+        hypothesis="H",
+        scope="S",
+        started_on=datetime.date(2026, 1, 1),
+        status="stopped" if n % 2 else "running",
+        visibility="public",
+    )
+
+
+def test_the_dashboard_shows_coherence_gaps_and_pilots(client, world):
+    territory, admin = world.territory, world.people["admin"]
+    document = PlanningDocument.objects.create(
+        territory=territory,
+        doc_type=Item.objects.get(grid__code="planning_document_type", code="plu"),
+        title="PLU d'Ungersheim",
+        writer=territory.areas.get(),
+        status="under_revision",
+        visibility="public",
+    )
+    food, _energy = Orientation.objects.filter(vision__territory=territory).order_by("position")
+    coherence_assess(
+        actor=admin, territory=territory, document=document, orientation=food, value="contradictory",
+        reason="Le PLU ouvre 12 ha de terres agricoles à l'urbanisation.",
+    )  # fmt: skip
+    action = Action.objects.create(territory=territory, title="Régie agricole", visibility="public")
+    action.orientations.add(food)
+    Action.objects.create(territory=territory, title="Nouveau site internet", visibility="public")
+    Action.objects.create(territory=territory, title="Budget interne", visibility="private")
+    for status in ("running", "stopped", "stopped"):
+        Pilot.objects.create(
+            territory=territory, title=f"Pilote {status}", hypothesis="H", scope="S",
+            started_on=datetime.date(2026, 1, 1), status=status, visibility="public",
+        )  # fmt: skip
+    body = page_text(client.get(url(territory)))
+    assert (
+        "Piloter dans la durée Cohérence des documents de planification "
+        "✓ Cohérent 0 ○ Neutre 0 ✗ Contradictoire 1 ? Non évalué 1 "
+        "Contradictions PLU d'Ungersheim × Se nourrir ici · Le PLU ouvre 12 ha de terres agricoles à "
+        "l'urbanisation. Documents à réviser PLU d'Ungersheim · En révision La matrice de cohérence"
+    ) in body
+    assert (
+        "Une trajectoire d'ensemble 2 actions que vous pouvez lire. Orientations sans action "
+        "Produire l'énergie 1 action ne sert aucune orientation. La trajectoire"
+    ) in body
+    assert (
+        "Pilotes par statut État Pilotes En cours 1 Ajusté 0 Passé à l’échelle 0 "
+        "Arrêté — enseignements tirés 2"
+    ) in body

@@ -1,5 +1,6 @@
-"""The territory dashboard (SPEC §3.2–3.5): where it is going, who cooperates and how, what happened
-and what was won — read through the viewer's visibility, in a constant number of queries."""
+"""The territory dashboard (SPEC §3.2–3.5): where it is going, who cooperates and how, whether its
+planning pulls in the same direction, what it tests, what happened and what was won — read through
+the viewer's visibility, in a constant number of queries."""
 
 from dataclasses import dataclass, field
 
@@ -8,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from trajectoires.cooperation.models import Actor, RoundMetrics, SurveyRound
 from trajectoires.core.visibility import Visibility
+from trajectoires.planning.coherence import CoherenceSummary, coherence_summary
+from trajectoires.planning.models import Action, Pilot, PilotStatus, PlanningDocument
+from trajectoires.planning.pilots import pilots_by_status
+from trajectoires.planning.trajectory import TrajectoryGaps, trajectory_gaps
 from trajectoires.referential.selectors import referential_items
 from trajectoires.steering.models import Celebration, JournalEntry, Narrative, Vision
 from trajectoires.steering.selectors import journal_entries
@@ -26,6 +31,9 @@ COUNTED = (
     (SurveyRound, _("Survey rounds")),
     (JournalEntry, _("Journal entries")),
     (Celebration, _("Celebrations")),
+    (PlanningDocument, _("Planning documents recorded")),
+    (Action, _("Actions")),
+    (Pilot, _("Pilots")),
 )
 
 
@@ -74,7 +82,15 @@ class Dashboard:
     entries: list[JournalEntry]
     celebrations: list[Celebration]
     narratives: list[Narrative]
+    coherence: CoherenceSummary
+    trajectory: TrajectoryGaps
+    pilots: dict[str, int]  # status → readable pilots
     visibility_rows: list[VisibilityRow] = field(default_factory=list)
+
+    @property
+    def pilot_statuses(self) -> list[tuple[str, int]]:
+        """(label, count) of every pilot status, in the life cycle's order."""
+        return [(str(status.label), self.pilots[status.value]) for status in PilotStatus]
 
     @property
     def covered_count(self) -> int:
@@ -110,6 +126,9 @@ def territory_dashboard(viewer, territory: Territory, *, with_visibility: bool =
         entries=list(journal_entries(viewer, territory)[:LATEST]),
         celebrations=list(_visible(Celebration, viewer, territory).order_by("-achieved_on", "-id")[:LATEST]),
         narratives=list(_visible(Narrative, viewer, territory).order_by("-told_on", "-id")[:LATEST]),
+        coherence=coherence_summary(viewer, territory),
+        trajectory=trajectory_gaps(viewer, territory),
+        pilots=pilots_by_status(viewer, territory),
         visibility_rows=_visibility_rows(territory) if with_visibility else [],
     )
 

@@ -19,3 +19,14 @@ def coverage_chart(coverage: list[Coverage]) -> dict:
             {"type": "bar", "name": _("Orientations"), "data": [len(row.orientations) for row in coverage]}
         ],
     }
+
+
+def pilots_chart(statuses: list[tuple[str, int]]) -> dict:
+    """One bar per pilot status, in the life cycle's order."""
+    return {
+        "grid": {"left": 8, "right": 16, "top": 8, "bottom": 8, "containLabel": True},
+        "xAxis": {"type": "value", "minInterval": 1, "name": _("pilots")},
+        "yAxis": {"type": "category", "data": [label for label, _count in statuses], "inverse": True},
+        "tooltip": {"trigger": "axis"},
+        "series": [{"type": "bar", "name": _("Pilots"), "data": [count for _label, count in statuses]}],
+    }

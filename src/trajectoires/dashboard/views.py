@@ -6,7 +6,7 @@ from trajectoires.territories.permissions import is_territory_team
 from trajectoires.territories.selectors import territory_get
 
 from .board import territory_dashboard
-from .charts import coverage_chart
+from .charts import coverage_chart, pilots_chart
 
 PUBLIC_PREVIEW = "public"
 
@@ -25,6 +25,7 @@ def dashboard_page(request, slug: str):
         "is_team": is_team,
         "preview": preview,
         "coverage_chart": coverage_chart(board.coverage),
+        "pilots_chart": pilots_chart(board.pilot_statuses) if any(board.pilots.values()) else None,
         "trend_chart": trend_chart([metrics.round for metrics in board.metrics])
         if len(board.metrics) > 1
         else None,
