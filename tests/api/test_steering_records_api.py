@@ -185,6 +185,12 @@ def test_narratives_with_orientations_filters_and_a_file(client, world):
     )
     assert refused.status_code == 422
     assert list(refused.json()["error"]["fields"]) == ["file"]
+    without = client.post(f"{BASE}/narratives/{narrative.pk}/file", {}, headers=auth(world, "editor"))
+    assert without.status_code == 422
+    assert without.json()["error"]["fields"] == {"file": ["Choisissez un fichier."]}
+    # A missing narrative answers 404 before the body is looked at.
+    missing = client.post(f"{BASE}/narratives/{narrative.pk + 99}/file", {}, headers=auth(world, "editor"))
+    assert missing.status_code == 404
     attached = client.post(
         f"{BASE}/narratives/{narrative.pk}/file",
         {"file": upload("affiche.pdf", PDF)},

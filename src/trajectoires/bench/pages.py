@@ -6,6 +6,7 @@ from trajectoires.accounts.models import User
 from trajectoires.cooperation.models import SurveyRound
 from trajectoires.cooperation.tasks import compute_round_metrics
 from trajectoires.geo.selectors import area_search
+from trajectoires.planning.models import Pilot
 from trajectoires.referential.models import Item
 from trajectoires.steering.models import JournalEntry
 from trajectoires.steering.selectors import JournalFilters, timeline
@@ -47,6 +48,7 @@ def measure_all(rounds: int) -> list[dict]:
         territory_memberships__territory=territory, territory_memberships__role="admin"
     ).first()
     entry = JournalEntry.objects.filter(territory=territory).order_by("-occurred_on").first()
+    pilot = Pilot.objects.filter(territory=territory).order_by("pk").first()
     anonymous, member = Client(), Client()
     member.force_login(admin)
     base = f"/territoires/{territory.slug}"
@@ -72,6 +74,13 @@ def measure_all(rounds: int) -> list[dict]:
         "team page, territory admin": f"/territoires/{territory.slug}/equipe/",
         "history of changes, territory admin": f"/territoires/{territory.slug}/historique/",
         "API: my memberships": "/api/v1/me/memberships",
+        "planning documents, territory admin": f"{base}/documents/",
+        "coherence matrix, territory admin (4 documents × 6)": f"{base}/coherence/",
+        "trajectory, territory admin (40 actions)": f"{base}/trajectoire/",
+        "pilot page, territory admin (5 iterations)": f"{base}/pilotes/{pilot.pk}/",
+        "transferability sheets of the alliance (page 1)": "/fiches-de-transferabilite/",
+        "API: coherence matrix": f"/api/v1/territories/{territory.slug}/coherence",
+        "API: trajectory": f"/api/v1/territories/{territory.slug}/trajectory",
     }
     floor = Measure("floor: bare Django view")
     search = Measure("area search (selector)", target="p95 ≤ 50 ms")

@@ -86,7 +86,9 @@ def generate(scale: float, *, seed: int = 2026) -> Size:
 def add_missing_layers(*, seed: int = 2026) -> bool:
     """Add the layers a synthetic alliance made by an earlier version lacks; whether any was added."""
     territories = list(
-        Territory.objects.filter(slug__startswith="synthetique-").order_by("slug").values_list("pk", flat=True)
+        Territory.objects.filter(slug__startswith="synthetique-")
+        .order_by("slug")
+        .values_list("pk", flat=True)
     )
     if not territories or has_planning(territories):
         return False

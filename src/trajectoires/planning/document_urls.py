@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import document_views as views
 
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.document_list, name="list"),
+    path("nouveau/", views.document_new, name="new"),
+    path("<int:pk>/", views.document_detail, name="detail"),
+    path("<int:pk>/modifier/", views.document_edit, name="edit"),
+    path("<int:pk>/supprimer/", views.document_remove, name="delete"),
+]

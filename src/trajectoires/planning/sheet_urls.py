@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import pilot_views as views
 
 app_name = "sheets"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.sheets_page, name="list"),
+]

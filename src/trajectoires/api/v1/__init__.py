@@ -11,6 +11,7 @@ from . import (
     actors,
     areas,
     celebrations,
+    coherence,
     documents,
     journal,
     me,
@@ -65,6 +66,7 @@ api.add_router("/territories/", celebrations.router)
 api.add_router("/territories/", actors.router)
 api.add_router("/territories/", network.router)
 api.add_router("/territories/", documents.router)
+api.add_router("/territories/", coherence.router)
 api.add_router("/territories/", trajectory.router)
 api.add_router("/territories/", pilots.router)
 api.add_router("/transferability-sheets/", pilots.sheets_router)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
@@ -197,9 +198,12 @@ def delete_narrative(request: HttpRequest, slug: str, pk: int):
     response={200: NarrativeOut, **error_responses(400, 401, 403, 404, 413, 422)},
     summary="Attach a file to a narrative, replacing any (multipart field `file`; type and size checked)",
 )
-def attach_narrative_file(request: HttpRequest, slug: str, pk: int, file: File[UploadedFile]):
+def attach_narrative_file(request: HttpRequest, slug: str, pk: int, file: File[UploadedFile | None] = None):
     territory = territory_get(slug)
     narrative = access_narrative(request.user, territory, pk)
+    # Checked here, after the narrative: a missing or hidden one answers 404 whatever the body.
+    if not file:
+        raise invalid({"file": [_("Choose a file.")]})
     service_call(lambda: narrative_update(actor=request.user, narrative=narrative, file=file))
     return _out(request, access_narrative(request.user, territory, pk))
 
