@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "trajectoires.cooperation",
     "trajectoires.steering",
     "trajectoires.planning",
+    "trajectoires.governance",
     "trajectoires.dashboard",
     "trajectoires.api",
     "trajectoires.site",

@@ -22,6 +22,8 @@ urlpatterns += i18n_patterns(
     path("territoires/<slug:slug>/coherence/", include("trajectoires.planning.coherence_urls")),
     path("territoires/<slug:slug>/trajectoire/", include("trajectoires.planning.trajectory_urls")),
     path("territoires/<slug:slug>/pilotes/", include("trajectoires.planning.pilot_urls")),
+    path("territoires/<slug:slug>/participation/", include("trajectoires.governance.participation_urls")),
+    path("territoires/<slug:slug>/capacite/", include("trajectoires.governance.capacity_urls")),
     path("fiches-de-transferabilite/", include("trajectoires.planning.sheet_urls")),
     path("territoires/", include("trajectoires.territories.urls")),
     path("financeurs/", include("trajectoires.territories.urls_funders")),

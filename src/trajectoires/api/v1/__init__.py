@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Swagger
 from . import (
     actors,
     areas,
+    capacity,
     celebrations,
     coherence,
     documents,
@@ -17,6 +18,7 @@ from . import (
     me,
     narratives,
     network,
+    participation,
     pilots,
     referential,
     territories,
@@ -69,6 +71,8 @@ api.add_router("/territories/", documents.router)
 api.add_router("/territories/", coherence.router)
 api.add_router("/territories/", trajectory.router)
 api.add_router("/territories/", pilots.router)
+api.add_router("/territories/", participation.router)
+api.add_router("/territories/", capacity.router)
 api.add_router("/transferability-sheets/", pilots.sheets_router)
 api.add_router("/referential/", referential.router)
 api.add_router("/me", me.router)
