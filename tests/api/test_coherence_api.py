@@ -57,7 +57,7 @@ def test_anyone_reads_a_public_matrix_with_its_summary(client, world, small_matr
                 "id": sraddet.pk,
                 "title": "SRADDET Grand Est",
                 "type": "sraddet",
-                "writer": "region:44",
+                "writer": "region-44",
                 "status": "under_revision",
                 "review_due_on": None,
             },
@@ -65,7 +65,7 @@ def test_anyone_reads_a_public_matrix_with_its_summary(client, world, small_matr
                 "id": plu.pk,
                 "title": "PLU d’Ungersheim",
                 "type": "plu",
-                "writer": "commune:68343",
+                "writer": "commune-68343",
                 "status": "adopted",
                 "review_due_on": "2027-01-15",
             },
@@ -204,7 +204,11 @@ def test_bad_input_names_the_field_and_writes_nothing(
         ),
         (
             put(far, food, good),
-            {"document": ["Choisissez un document de planification qui s’impose à ce territoire."]},
+            {
+                "document": [
+                    "Choisissez un document de planification en vigueur qui s’impose à ce territoire."
+                ]
+            },
         ),
         (put(plu, food, good | {"colour": "red"}), {"colour"}),
     ]

@@ -265,3 +265,32 @@ def test_the_lists_cost_the_same_queries_whatever_their_size(client, world):
     for index in range(1, 12):
         add(index)
     assert (count(f"{BASE}/"), count("/api/v1/transferability-sheets/")) == one
+
+
+def test_a_contributor_s_private_pilot_is_answered_as_written_then_belongs_to_the_team(client, world):
+    created = post(
+        client,
+        "/api/v1/territories/ungersheim/pilots/",
+        {
+            "title": "Pilote confié à l'équipe",
+            "hypothesis": "Si…, alors…",
+            "scope": "Une rue.",
+            "started_on": "2026-01-05",
+            "visibility": "private",
+        },
+        auth(world, "contributor"),
+    )
+    assert created.status_code == 201
+    body = created.json()
+    assert (body["title"], body["status"], body["visibility"]) == (
+        "Pilote confié à l'équipe",
+        "running",
+        "private",
+    )
+    # Only the team reads a private pilot: its writer, a contributor, no longer does.
+    again = client.get(
+        f"/api/v1/territories/ungersheim/pilots/{body['id']}", headers=auth(world, "contributor")
+    )
+    assert again.status_code == 404
+    team = client.get(f"/api/v1/territories/ungersheim/pilots/{body['id']}", headers=auth(world, "viewer"))
+    assert team.json()["title"] == "Pilote confié à l'équipe"

@@ -153,12 +153,12 @@ def test_a_cell_is_assessed_assessed_again_and_cleared_with_every_change_audited
         (
             "other_document",
             "document",
-            "Choisissez un document de planification qui s’impose à ce territoire.",
+            "Choisissez un document de planification en vigueur qui s’impose à ce territoire.",
         ),
         (
             "hidden_document",
             "document",
-            "Choisissez un document de planification qui s’impose à ce territoire.",
+            "Choisissez un document de planification en vigueur qui s’impose à ce territoire.",
         ),
         ("value", "value", "Choisissez cohérent, neutre ou contradictoire."),
         ("reason", "reason", "Dites pourquoi : c’est la raison que le conseil discutera."),
@@ -239,7 +239,11 @@ def known_matrix(world, make_vision, make_document):
     assess(world, sraddet, food, "coherent", "Objectif de sobriété foncière.")
     assess(world, sraddet, housing, "neutral", "Ne dit rien du logement rural.")
     assess(world, pat, food, "contradictory", "Favorise l’export plutôt que les circuits courts.")
-    assess(world, pcaet, mobility, "contradictory", "Mise sur la voiture électrique seule.")
+    # Assessed while it was in force; it expired since (a cell cannot be assessed on it any more).
+    CoherenceAssessment.objects.create(
+        territory=world.territory, document=pcaet, orientation=mobility, value="contradictory",
+        reason="Mise sur la voiture électrique seule.",
+    )  # fmt: skip
     return {
         "orientations": (food, mobility, housing),
         "documents": {"sraddet": sraddet, "pat": pat, "plu": plu, "pcaet": pcaet, "overdue": overdue},

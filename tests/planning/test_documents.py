@@ -221,9 +221,23 @@ def test_the_service_names_each_field_at_fault(world):
     assert PlanningDocument.objects.count() == 0
 
 
+def test_a_higher_scale_document_must_be_readable_by_the_territories_it_binds(world):
+    with pytest.raises(ValidationError) as refused:
+        record(world, "scot", "SCoT de la région mulhousienne", mulhouse_alsace(), visibility="partners")
+    assert refused.value.message_dict == {
+        "visibility": [
+            "Un document de « CA Mulhouse Alsace Agglomération » est partagé avec tous les territoires qu’il "
+            "couvre : rendez-le lisible par l’alliance ou par tout le monde."
+        ]
+    }
+    assert not PlanningDocument.objects.exists()
+    # The territory's own document may stay with its team.
+    assert record(world, "plu", "PLU d’Ungersheim", ungersheim(), visibility="private").pk
+
+
 def test_a_second_document_in_force_is_refused_without_revealing_a_private_one(client, world):
     strasbourg = strasbourg_territory(world)
-    record(world, "sraddet", "SRADDET confidentiel", grand_est(), visibility="private")
+    record(world, "sraddet", "SRADDET confidentiel", grand_est(), visibility="alliance")
     client.force_login(world.people["strasbourg_admin"])
     response = client.post(
         "/territoires/strasbourg/documents/nouveau/",
@@ -373,10 +387,10 @@ def test_list_and_detail_cost_the_same_queries_whatever_the_data(client, world):
 
     detail = f"/territoires/ungersheim/documents/{plu.pk}/"
     one = (count(LIST), count(detail))
-    record(world, "sraddet", "SRADDET", grand_est())
-    record(world, "scot", "SCoT", mulhouse_alsace())
-    record(world, "pcaet", "PCAET", mulhouse_alsace())
-    record(world, "plh", "PLH", mulhouse_alsace(), visibility="private")
+    record(world, "sraddet", "SRADDET", grand_est(), visibility="alliance")
+    record(world, "scot", "SCoT", mulhouse_alsace(), visibility="public")
+    record(world, "pcaet", "PCAET", mulhouse_alsace(), visibility="alliance")
+    record(world, "plh", "PLH", mulhouse_alsace(), visibility="alliance")
     for index in range(30):
         record(world, "plu", f"Ancien PLU {index}", ungersheim(), status="expired")
     assert (count(LIST), count(detail)) == one

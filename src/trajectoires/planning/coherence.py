@@ -195,8 +195,9 @@ def _check_cell(actor, territory: Territory, document: PlanningDocument, orienta
     errors: dict[str, list[str]] = {}
     if orientation.vision.territory_id != territory.pk:
         errors["orientation"] = [_("Choose an orientation of this territory’s vision.")]
-    if not documents_of(actor, territory).filter(pk=document.pk).exists():
-        errors["document"] = [_("Choose a planning document that binds this territory.")]
+    in_force = documents_of(actor, territory).exclude(status=DocumentStatus.EXPIRED)
+    if not in_force.filter(pk=document.pk).exists():
+        errors["document"] = [_("Choose a planning document in force that binds this territory.")]
     return errors
 
 

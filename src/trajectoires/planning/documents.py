@@ -115,6 +115,15 @@ def _rule_errors(document: PlanningDocument, errors: dict[str, list]) -> None:
             )
             % {"area": document.writer.name, "territory": document.territory.name},
         )
+    if has_writer and "writer" not in errors and _shared_but_hidden(document):
+        add(
+            "visibility",
+            _(
+                "A document of “%(area)s” is shared with every territory it covers: make it readable by the "
+                "alliance or by everyone."
+            )
+            % {"area": document.writer.name},
+        )
     _date_errors(document, add)
     if has_type and has_writer and "writer" not in errors and _in_force_twice(document):
         add(
@@ -125,6 +134,13 @@ def _rule_errors(document: PlanningDocument, errors: dict[str, list]) -> None:
             )
             % {"area": document.writer.name, "type": type_short_name(document.doc_type)},
         )
+
+
+def _shared_but_hidden(document: PlanningDocument) -> bool:
+    """A document written above the recording territory's own perimeter binds other territories
+    too: their teams must read it, or they could neither see nor record it."""
+    hidden = document.visibility in (Visibility.PRIVATE, Visibility.PARTNERS)
+    return hidden and not document.territory.perimeter.filter(area_id=document.writer_id).exists()
 
 
 def _date_errors(document: PlanningDocument, add) -> None:

@@ -13,7 +13,7 @@ from trajectoires.territories.selectors import territory_get
 from .iterations import PilotClosed, ensure_open, iteration_record
 from .permissions import can_add_pilot, can_edit_pilot
 from .pilot_forms import IterationForm, PilotFilterForm, PilotForm, SheetForm
-from .pilots import access_pilot, pilot_create, pilot_delete, pilot_list, pilot_update
+from .pilots import access_pilot, pilot_create, pilot_delete, pilot_list, pilot_update, written_pilot
 from .sheets import published_sheets, sheet_page, sheet_publish, sheet_save, sheet_unpublish
 
 PILOTS_PER_PAGE = 30
@@ -75,6 +75,8 @@ def pilot_edit(request, slug: str, pk: int):
 def _pilot_form_page(request, territory, form, pilot, save):
     if saved := saved_through(request, form, save):
         messages.success(request, _("The pilot was saved."))
+        if written_pilot(request.user, territory, saved) is None:  # a contributor's private pilot
+            return redirect("pilots:list", slug=territory.slug)
         return redirect("pilots:detail", slug=territory.slug, pk=saved.pk)
     context = {"territory": territory, "form": form, "pilot": pilot}
     return render(request, "planning/pilot_form.html", context)

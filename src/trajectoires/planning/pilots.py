@@ -93,6 +93,27 @@ def pilots_of(viewer, territory: Territory) -> QuerySet[Pilot]:
     )
 
 
+def written_pilot(viewer, territory: Territory, pilot: Pilot) -> Pilot | None:
+    """The pilot just written, as `viewer` reads it — or None: a contributor may write a private
+    pilot, which then belongs to the team's reading."""
+    return pilots_of(viewer, territory).filter(pk=pilot.pk).first()
+
+
+def written_pilot_as_written(viewer, territory: Territory, pilot: Pilot) -> Pilot:
+    """The pilot as its writer wrote it, even when they may not read it any more, with only the
+    actors and orientations they read."""
+    return (
+        Pilot.objects.filter(pk=pilot.pk)
+        .select_related("territory")
+        .prefetch_related(
+            Prefetch("actors", queryset=territory_actors(viewer, territory)),
+            Prefetch("orientations", queryset=readable_orientations(viewer)),
+            Prefetch("iterations", queryset=PilotIteration.objects.order_by("number")),
+        )
+        .get()
+    )
+
+
 def access_pilot(viewer, territory: Territory, pk: int) -> Pilot:
     """The pilot, or the same 404 whether it does not exist or `viewer` may not read it."""
     pilot = pilots_of(viewer, territory).filter(pk=pk).first()

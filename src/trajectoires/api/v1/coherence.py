@@ -19,6 +19,7 @@ from trajectoires.planning.coherence import (
     coherence_matrix,
     summarise,
 )
+from trajectoires.planning.document_forms import area_reference
 from trajectoires.planning.models import Coherence, DocumentStatus, PlanningDocument
 from trajectoires.steering.narratives import readable_orientations
 from trajectoires.territories.permissions import visible_to
@@ -81,7 +82,7 @@ def _document(document: PlanningDocument) -> dict[str, Any]:
         "id": document.pk,
         "title": document.title,
         "type": document.doc_type.code,
-        "writer": f"{document.writer.kind}:{document.writer.code}",
+        "writer": area_reference(document.writer),
         "status": document.status,
         "review_due_on": document.review_due_on,
     }

@@ -18,7 +18,15 @@ from trajectoires.planning.iterations import ensure_open, iteration_record
 from trajectoires.planning.models import IterationDecision, Pilot, PilotStatus, TransferabilitySheet
 from trajectoires.planning.permissions import can_edit_pilot
 from trajectoires.planning.pilot_forms import IterationForm, PilotForm, SheetForm
-from trajectoires.planning.pilots import access_pilot, pilot_create, pilot_delete, pilot_update, pilots_of
+from trajectoires.planning.pilots import (
+    access_pilot,
+    pilot_create,
+    pilot_delete,
+    pilot_update,
+    pilots_of,
+    written_pilot,
+    written_pilot_as_written,
+)
 from trajectoires.planning.sheets import (
     published_sheets,
     sheet_page,
@@ -145,6 +153,12 @@ def _sheet_state(pilot: Pilot) -> dict[str, Any]:
     return {"written": sheet is not None, "published_at": sheet.published_at if sheet else None}
 
 
+def _written_out(request: HttpRequest, territory, pilot: Pilot) -> dict[str, Any]:
+    """The pilot as written, even when its writer may not read it (a contributor's private pilot)."""
+    readable = written_pilot(request.user, territory, pilot)
+    return _out(readable or written_pilot_as_written(request.user, territory, pilot))
+
+
 def _out(pilot: Pilot) -> dict[str, Any]:
     return {
         "id": pilot.pk,
@@ -231,7 +245,7 @@ def create_pilot(request: HttpRequest, slug: str, payload: PilotIn):
     territory = territory_get(slug)
     data = _valid(PilotForm(data=payload.model_dump(), viewer=request.user, territory=territory))
     pilot = service_call(lambda: pilot_create(actor=request.user, territory=territory, **data))
-    return Status(201, _out(access_pilot(request.user, territory, pilot.pk)))
+    return Status(201, _written_out(request, territory, pilot))
 
 
 @router.put(
@@ -245,7 +259,7 @@ def update_pilot(request: HttpRequest, slug: str, pk: int, payload: PilotIn):
     pilot = access_pilot(request.user, territory, pk)
     data = _valid(PilotForm(data=payload.model_dump(), viewer=request.user, territory=territory))
     service_call(lambda: pilot_update(actor=request.user, pilot=pilot, **data))
-    return _out(access_pilot(request.user, territory, pk))
+    return _written_out(request, territory, pilot)
 
 
 @router.delete(
