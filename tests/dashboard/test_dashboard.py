@@ -12,6 +12,7 @@ from django.utils import timezone
 from tests.pages import page_text
 from tests.trust.world import build_world, client_as
 from trajectoires.cooperation.models import Actor, ActorKind, RoundMetrics, SurveyRound
+from trajectoires.governance.models import Decision, Training
 from trajectoires.planning.coherence import coherence_assess
 from trajectoires.planning.models import Action, CoherenceAssessment, Pilot, PlanningDocument
 from trajectoires.referential.models import Item
@@ -262,4 +263,58 @@ def test_the_dashboard_shows_coherence_gaps_and_pilots(client, world):
     assert (
         "Pilotes par statut État Pilotes En cours 1 Ajusté 0 Passé à l’échelle 0 "
         "Arrêté — enseignements tirés 2"
+    ) in body
+
+
+def test_the_dashboard_shows_participation_levels_and_training_coverage(client, world):
+    territory = world.territory
+    level = {item.code: item for item in Item.objects.filter(grid__code="participation_level")}
+    for code in ("inform", "consult", "co_decide"):
+        Decision.objects.create(
+            territory=territory,
+            title=f"Décision {code}",
+            decided_on=datetime.date(2026, 2, 1),
+            participation_level=level[code],
+            visibility="public",
+        )
+    Decision.objects.create(
+        territory=territory,
+        title="Décision interne",
+        decided_on=datetime.date(2026, 2, 1),
+        participation_level=level["co_construct"],
+        visibility="private",
+    )
+    elu = Actor.objects.create(
+        territory=territory,
+        kind=ActorKind.PERSON,
+        name="Maire",
+        category=category("elu"),
+        visibility="public",
+    )
+    Actor.objects.create(
+        territory=territory,
+        kind=ActorKind.PERSON,
+        name="DGS",
+        category=category("agent"),
+        visibility="public",
+    )
+    training = Training.objects.create(
+        territory=territory,
+        title="Conduite du changement",
+        held_on=datetime.date(2026, 3, 1),
+        hours=7,
+        change_management=True,
+        visibility="public",
+    )
+    training.participants.add(elu)
+    body = page_text(client.get(url(territory)))
+    assert (
+        "Décisions par niveau de participation Niveau de participation Décisions Informer 1 Consulter 1 "
+        "Concerter 0 Co-construire 0 Co-décider 1 "
+        "1 décision sur 3 a été co-construite ou co-décidée (33 %)."
+    ) in body
+    assert (
+        "Formation à la conduite du changement des élus et des agents Catégorie Personnes Formées "
+        "Élu 1 1 Agent de la collectivité 1 0 « 4 Fantastiques » sans aucune formation : "
+        "Agent de la collectivité · État territorial · Acteur socio-économique"
     ) in body

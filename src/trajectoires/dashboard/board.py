@@ -1,5 +1,6 @@
-"""The territory dashboard (SPEC §3.2–3.5): where it is going, who cooperates and how, whether its
-planning pulls in the same direction, what it tests, what happened and what was won — read through
+"""The territory dashboard (SPEC §3.2–3.5): where it is going, who cooperates and how, how far people
+take part in its decisions and how its team is trained, whether its planning pulls in the same
+direction, what it tests, what happened and what was won — read through
 the viewer's visibility, in a constant number of queries."""
 
 from dataclasses import dataclass, field
@@ -9,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from trajectoires.cooperation.models import Actor, RoundMetrics, SurveyRound
 from trajectoires.core.visibility import Visibility
+from trajectoires.governance.capacity_coverage import TrainingCoverage, training_coverage
+from trajectoires.governance.decisions import ParticipationSummary, participation_summary
+from trajectoires.governance.models import Decision, ParticipationSpace, Training
 from trajectoires.planning.coherence import CoherenceSummary, coherence_summary
 from trajectoires.planning.models import Action, Pilot, PilotStatus, PlanningDocument
 from trajectoires.planning.pilots import pilots_by_status
@@ -34,6 +38,9 @@ COUNTED = (
     (PlanningDocument, _("Planning documents recorded")),
     (Action, _("Actions")),
     (Pilot, _("Pilots")),
+    (ParticipationSpace, _("Participation spaces")),
+    (Decision, _("Decisions")),
+    (Training, _("Trainings")),
 )
 
 
@@ -85,6 +92,8 @@ class Dashboard:
     coherence: CoherenceSummary
     trajectory: TrajectoryGaps
     pilots: dict[str, int]  # status → readable pilots
+    participation: ParticipationSummary
+    training: TrainingCoverage
     visibility_rows: list[VisibilityRow] = field(default_factory=list)
 
     @property
@@ -129,6 +138,8 @@ def territory_dashboard(viewer, territory: Territory, *, with_visibility: bool =
         coherence=coherence_summary(viewer, territory),
         trajectory=trajectory_gaps(viewer, territory),
         pilots=pilots_by_status(viewer, territory),
+        participation=participation_summary(viewer, territory),
+        training=training_coverage(viewer, territory),
         visibility_rows=_visibility_rows(territory) if with_visibility else [],
     )
 

@@ -14,17 +14,24 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy
 
 from trajectoires.geo.enums import SCALE_ORDER, AreaKind
-from trajectoires.geo.models import Area
-from trajectoires.territories.models import Territory
+from trajectoires.geo.models import Area, AreaAncestry
+from trajectoires.territories.models import Territory, TerritoryArea
 from trajectoires.territories.permissions import visible_to
 
 from .models import DocumentStatus, PlanningDocument
 
 
+def _binding(territory: Territory, field: str) -> Q:
+    """`field` is one of the territory's perimeter's areas or of the areas above them: two
+    subqueries on indexed columns (a join through the ancestry, then DISTINCT, scans far more)."""
+    perimeter = TerritoryArea.objects.filter(territory=territory).values("area_id")
+    above = AreaAncestry.objects.filter(area_id__in=perimeter).values("ancestor_id")
+    return Q(**{f"{field}__in": perimeter}) | Q(**{f"{field}__in": above})
+
+
 def binding_areas(territory: Territory) -> QuerySet[Area]:
     """The territory's perimeter and every area above it (one query when evaluated)."""
-    perimeter = territory.perimeter.values("area_id")
-    return Area.objects.filter(Q(pk__in=perimeter) | Q(descendant_links__area_id__in=perimeter)).distinct()
+    return Area.objects.filter(_binding(territory, "pk"))
 
 
 def documents_of(
@@ -32,7 +39,7 @@ def documents_of(
 ) -> QuerySet[PlanningDocument]:
     """The documents binding the territory that `viewer` may read, by type then title; optionally
     only those of a status, or of a type (its code)."""
-    documents = PlanningDocument.objects.filter(writer__in=binding_areas(territory).values("pk"))
+    documents = PlanningDocument.objects.filter(_binding(territory, "writer_id"))
     if status:
         documents = documents.filter(status=status)
     if doc_type:

@@ -6,118 +6,375 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cooperation', '0001_initial'),
-        ('referential', '0002_load_referentiel_1'),
-        ('territories', '0002_memberships_partnerships_invitations'),
+        ("cooperation", "0001_initial"),
+        ("referential", "0002_load_referentiel_1"),
+        ("territories", "0002_memberships_partnerships_invitations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ParticipationSpace',
+            name="ParticipationSpace",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('council', 'Council'), ('citizen_assembly', 'Citizen assembly'), ('workshop', 'Workshop'), ('committee', 'Committee'), ('development_council', 'Development council'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('purpose', models.TextField(blank=True, verbose_name='purpose')),
-                ('visibility', models.CharField(choices=[('private', 'Private — the territory team'), ('partners', 'Partners — the team, its contributors and its funders'), ('alliance', 'Alliance — every signed-in member'), ('public', 'Public — anyone, and open data')], db_index=True, default='private', max_length=10, verbose_name='visibility')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('members', models.ManyToManyField(blank=True, related_name='participation_spaces', to='cooperation.actor', verbose_name='members')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participation_spaces', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("council", "Council"),
+                            ("citizen_assembly", "Citizen assembly"),
+                            ("workshop", "Workshop"),
+                            ("committee", "Committee"),
+                            ("development_council", "Development council"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("purpose", models.TextField(blank=True, verbose_name="purpose")),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("private", "Private — the territory team"),
+                            ("partners", "Partners — the team, its contributors and its funders"),
+                            ("alliance", "Alliance — every signed-in member"),
+                            ("public", "Public — anyone, and open data"),
+                        ],
+                        db_index=True,
+                        default="private",
+                        max_length=10,
+                        verbose_name="visibility",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="participation_spaces",
+                        to="cooperation.actor",
+                        verbose_name="members",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participation_spaces",
+                        to="territories.territory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'participation space',
-                'verbose_name_plural': 'participation spaces',
-                'ordering': ['name', 'id'],
+                "verbose_name": "participation space",
+                "verbose_name_plural": "participation spaces",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='date')),
-                ('agenda', models.TextField(verbose_name='agenda')),
-                ('minutes', models.TextField(blank=True, verbose_name='minutes')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('attendees', models.ManyToManyField(blank=True, related_name='meetings_attended', to='cooperation.actor', verbose_name='attendees')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('space', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='governance.participationspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="date")),
+                ("agenda", models.TextField(verbose_name="agenda")),
+                ("minutes", models.TextField(blank=True, verbose_name="minutes")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded at")),
+                (
+                    "attendees",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="meetings_attended",
+                        to="cooperation.actor",
+                        verbose_name="attendees",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "space",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="meetings",
+                        to="governance.participationspace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'meeting',
-                'verbose_name_plural': 'meetings',
-                'ordering': ['-held_on', '-id'],
+                "verbose_name": "meeting",
+                "verbose_name_plural": "meetings",
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('decided_on', models.DateField(verbose_name='decided on')),
-                ('co_construction_started_on', models.DateField(blank=True, null=True, verbose_name='co-construction started on')),
-                ('visibility', models.CharField(choices=[('private', 'Private — the territory team'), ('partners', 'Partners — the team, its contributors and its funders'), ('alliance', 'Alliance — every signed-in member'), ('public', 'Public — anyone, and open data')], db_index=True, default='private', max_length=10, verbose_name='visibility')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('participation_level', models.ForeignKey(limit_choices_to={'grid__code': 'participation_level'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='referential.item', verbose_name='participation level')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='territories.territory')),
-                ('space', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='decisions', to='governance.participationspace', verbose_name='participation space')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("decided_on", models.DateField(verbose_name="decided on")),
+                (
+                    "co_construction_started_on",
+                    models.DateField(blank=True, null=True, verbose_name="co-construction started on"),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("private", "Private — the territory team"),
+                            ("partners", "Partners — the team, its contributors and its funders"),
+                            ("alliance", "Alliance — every signed-in member"),
+                            ("public", "Public — anyone, and open data"),
+                        ],
+                        db_index=True,
+                        default="private",
+                        max_length=10,
+                        verbose_name="visibility",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "participation_level",
+                    models.ForeignKey(
+                        limit_choices_to={"grid__code": "participation_level"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="referential.item",
+                        verbose_name="participation level",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="territories.territory",
+                    ),
+                ),
+                (
+                    "space",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="decisions",
+                        to="governance.participationspace",
+                        verbose_name="participation space",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'decision',
-                'verbose_name_plural': 'decisions',
-                'ordering': ['-decided_on', '-id'],
+                "verbose_name": "decision",
+                "verbose_name_plural": "decisions",
+                "ordering": ["-decided_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='TeamStructure',
+            name="TeamStructure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('dgs_role', models.TextField(blank=True, verbose_name="the DGS's strategic role")),
-                ('pole_name', models.CharField(blank=True, max_length=200, verbose_name='name of the transverse expertise pole')),
-                ('pole_missions', models.TextField(blank=True, verbose_name='missions of the pole')),
-                ('pole_services', models.TextField(blank=True, verbose_name='services the pole links (one per line)')),
-                ('visibility', models.CharField(choices=[('private', 'Private — the territory team'), ('partners', 'Partners — the team, its contributors and its funders'), ('alliance', 'Alliance — every signed-in member'), ('public', 'Public — anyone, and open data')], db_index=True, default='private', max_length=10, verbose_name='visibility')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('dgs', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cooperation.actor', verbose_name='director general of services (DGS)')),
-                ('pole_members', models.ManyToManyField(blank=True, related_name='+', to='cooperation.actor', verbose_name='members of the pole')),
-                ('territory', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='team_structure', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("dgs_role", models.TextField(blank=True, verbose_name="the DGS's strategic role")),
+                (
+                    "pole_name",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="name of the transverse expertise pole"
+                    ),
+                ),
+                ("pole_missions", models.TextField(blank=True, verbose_name="missions of the pole")),
+                (
+                    "pole_services",
+                    models.TextField(blank=True, verbose_name="services the pole links (one per line)"),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("private", "Private — the territory team"),
+                            ("partners", "Partners — the team, its contributors and its funders"),
+                            ("alliance", "Alliance — every signed-in member"),
+                            ("public", "Public — anyone, and open data"),
+                        ],
+                        db_index=True,
+                        default="private",
+                        max_length=10,
+                        verbose_name="visibility",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "dgs",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cooperation.actor",
+                        verbose_name="director general of services (DGS)",
+                    ),
+                ),
+                (
+                    "pole_members",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="cooperation.actor",
+                        verbose_name="members of the pole",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="team_structure",
+                        to="territories.territory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'team structure',
+                "verbose_name": "team structure",
             },
         ),
         migrations.CreateModel(
-            name='Training',
+            name="Training",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('held_on', models.DateField(verbose_name='date')),
-                ('hours', models.DecimalField(decimal_places=1, max_digits=6, verbose_name='hours')),
-                ('organisation', models.CharField(blank=True, max_length=200, verbose_name='organised by')),
-                ('is_training_action', models.BooleanField(default=False, verbose_name='training-action (learning by doing)')),
-                ('change_management', models.BooleanField(default=False, verbose_name='about change management')),
-                ('visibility', models.CharField(choices=[('private', 'Private — the territory team'), ('partners', 'Partners — the team, its contributors and its funders'), ('alliance', 'Alliance — every signed-in member'), ('public', 'Public — anyone, and open data')], db_index=True, default='private', max_length=10, verbose_name='visibility')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('participants', models.ManyToManyField(blank=True, related_name='trainings', to='cooperation.actor', verbose_name='participants')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='trainings', to='territories.territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("held_on", models.DateField(verbose_name="date")),
+                ("hours", models.DecimalField(decimal_places=1, max_digits=6, verbose_name="hours")),
+                ("organisation", models.CharField(blank=True, max_length=200, verbose_name="organised by")),
+                (
+                    "is_training_action",
+                    models.BooleanField(default=False, verbose_name="training-action (learning by doing)"),
+                ),
+                (
+                    "change_management",
+                    models.BooleanField(default=False, verbose_name="about change management"),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("private", "Private — the territory team"),
+                            ("partners", "Partners — the team, its contributors and its funders"),
+                            ("alliance", "Alliance — every signed-in member"),
+                            ("public", "Public — anyone, and open data"),
+                        ],
+                        db_index=True,
+                        default="private",
+                        max_length=10,
+                        verbose_name="visibility",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "participants",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="trainings",
+                        to="cooperation.actor",
+                        verbose_name="participants",
+                    ),
+                ),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="trainings",
+                        to="territories.territory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'training',
-                'verbose_name_plural': 'trainings',
-                'ordering': ['-held_on', '-id'],
+                "verbose_name": "training",
+                "verbose_name_plural": "trainings",
+                "ordering": ["-held_on", "-id"],
             },
         ),
     ]
