@@ -5,6 +5,8 @@ from django.core.management import call_command
 
 from tests.pages import page_text
 from trajectoires.cooperation.models import RoundMetrics
+from trajectoires.governance.capacity_coverage import training_coverage
+from trajectoires.governance.decisions import participation_summary
 from trajectoires.planning.coherence import coherence_summary
 from trajectoires.planning.document_selectors import documents_of
 from trajectoires.planning.models import PlanningDocument, TransferabilitySheet
@@ -158,6 +160,24 @@ def test_each_demo_territory_steers_with_shared_documents_a_trajectory_and_pilot
     readers = [t.name for t in Territory.objects.all() if sraddet in documents_of(anonymous, t)]
     assert readers == ["Agglomération de La Rochelle", "Communauté de communes du Thouarsais"]
     assert TransferabilitySheet.objects.filter(published_at__isnull=False).count() == 6
+
+
+def test_each_demo_territory_governs_with_people_and_trains_its_team():
+    call_command("demo", verbosity=0)
+    for territory in Territory.objects.all():
+        admin = territory.memberships.get(role="admin").user
+        assert territory.participation_spaces.count() == 2
+        council = territory.participation_spaces.get(kind="development_council")
+        assert council.meetings.count() == 2
+        summary = participation_summary(admin, territory)
+        assert [(item.code, count) for item, count in summary.levels] == [
+            ("inform", 1), ("consult", 1), ("concert", 1), ("co_construct", 2), ("co_decide", 1)
+        ]  # fmt: skip
+        coverage = training_coverage(admin, territory)
+        assert [(row.category.code, row.people, row.trained) for row in coverage.coverage] == [
+            ("elu", 2, 2), ("agent", 3, 3)
+        ], territory.name  # fmt: skip
+        assert coverage.absent_fantastiques == []
 
 
 def test_the_demo_loads_only_into_a_new_database_when_asked(capsys, member):
