@@ -46,7 +46,7 @@ def actors_of(viewer, territory: Territory) -> QuerySet[Actor]:
     """The territory's actors as `viewer` may read them, by name."""
     organisation_visible = Exists(visible_to(Actor.objects.filter(pk=OuterRef("organisation_id")), viewer))
     return (
-        _visible(viewer, territory)
+        readable_actors(viewer, territory)
         .select_related("category", "organisation", "territory")
         .annotate(organisation_visible=organisation_visible)
         .order_by("name", "id")
@@ -79,7 +79,10 @@ def category_counts(viewer, territory: Territory) -> list[CategoryCount]:
     """Every actor category of the référentiel with the number of actors `viewer` may read in it
     (two queries, whatever the number of actors)."""
     counts = dict(
-        _visible(viewer, territory).values_list("category__code").annotate(count=Count("id")).order_by()
+        readable_actors(viewer, territory)
+        .values_list("category__code")
+        .annotate(count=Count("id"))
+        .order_by()
     )
     return [CategoryCount(item, counts.get(item.code, 0)) for item in referential_items(CATEGORY_GRID)]
 
@@ -92,7 +95,7 @@ def fantastic_four(counts: list[CategoryCount]) -> FantasticFour:
 
 def organisations_of(viewer, territory: Territory) -> QuerySet[Actor]:
     """The organisations an actor of the territory may belong to, as `viewer` may read them."""
-    return _visible(viewer, territory).filter(kind=ActorKind.ORGANISATION).order_by("name", "id")
+    return readable_actors(viewer, territory).filter(kind=ActorKind.ORGANISATION).order_by("name", "id")
 
 
 def members_of(viewer, organisation: Actor) -> QuerySet[Actor]:
@@ -100,5 +103,7 @@ def members_of(viewer, organisation: Actor) -> QuerySet[Actor]:
     return visible_to(members, viewer).order_by("name", "id")
 
 
-def _visible(viewer, territory: Territory) -> QuerySet[Actor]:
+def readable_actors(viewer, territory: Territory) -> QuerySet[Actor]:
+    """The territory's actors `viewer` may read (no order, nothing fetched): the one filter every
+    record that names actors (pilots, spaces, trainings…) starts from."""
     return visible_to(Actor.objects.filter(territory=territory), viewer)

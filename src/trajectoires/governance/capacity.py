@@ -30,6 +30,7 @@ from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from trajectoires.cooperation.actor_selectors import readable_actors
 from trajectoires.cooperation.models import Actor, ActorKind
 from trajectoires.core.audit import audit_record, changed_fields
 from trajectoires.core.visibility import Visibility
@@ -63,11 +64,7 @@ DGS_CATEGORY = "agent"
 
 def territory_actors(viewer, territory: Territory) -> QuerySet[Actor]:
     """The actors a training or the pole may name: the territory's, as `viewer` may read them."""
-    return (
-        visible_to(Actor.objects.filter(territory=territory), viewer)
-        .select_related("category")
-        .order_by("name", "id")
-    )
+    return readable_actors(viewer, territory).select_related("category").order_by("name", "id")
 
 
 def dgs_candidates(viewer, territory: Territory) -> QuerySet[Actor]:

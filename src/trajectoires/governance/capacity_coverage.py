@@ -17,7 +17,8 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
-from trajectoires.cooperation.models import Actor, ActorKind
+from trajectoires.cooperation.actor_selectors import readable_actors
+from trajectoires.cooperation.models import ActorKind
 from trajectoires.referential.models import Item
 from trajectoires.referential.selectors import referential_items
 from trajectoires.territories.models import Territory
@@ -95,7 +96,7 @@ def training_coverage(viewer, territory: Territory) -> TrainingCoverage:
     number of trainings and actors): totals, the change-management coverage of the élus and the
     agents (persons only), and the participation of each of the « 4 Fantastiques »."""
     trainings = visible_to(Training.objects.filter(territory=territory), viewer)
-    actors = visible_to(Actor.objects.filter(territory=territory), viewer)
+    actors = readable_actors(viewer, territory)
     attended = trainings.filter(participants=OuterRef("pk"))
     by_category = {
         (row["category__code"], row["kind"]): row

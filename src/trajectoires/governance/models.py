@@ -2,24 +2,12 @@
 with others, its decisions and the participation level each reached, and the team's capacity to act
 (trainings, the DGS and the transverse expertise pole)."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from trajectoires.core.models import TimeStampedModel
+from trajectoires.core.models import TimeStampedModel, author_field
 from trajectoires.core.visibility import visibility_field
 from trajectoires.territories.models import Territory
-
-
-def _author_field():
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
 
 class SpaceKind(models.TextChoices):
@@ -44,7 +32,7 @@ class ParticipationSpace(TimeStampedModel):
         "cooperation.Actor", verbose_name=_("members"), blank=True, related_name="participation_spaces"
     )
     visibility = visibility_field()
-    author = _author_field()
+    author = author_field()
 
     class Meta:
         ordering = ["name", "id"]
@@ -66,7 +54,7 @@ class Meeting(models.Model):
     attendees = models.ManyToManyField(
         "cooperation.Actor", verbose_name=_("attendees"), blank=True, related_name="meetings_attended"
     )
-    recorded_by = _author_field()
+    recorded_by = author_field()
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -104,7 +92,7 @@ class Decision(TimeStampedModel):
     )
     co_construction_started_on = models.DateField(_("co-construction started on"), null=True, blank=True)
     visibility = visibility_field()
-    author = _author_field()
+    author = author_field()
 
     class Meta:
         ordering = ["-decided_on", "-id"]
@@ -130,7 +118,7 @@ class Training(TimeStampedModel):
         "cooperation.Actor", verbose_name=_("participants"), blank=True, related_name="trainings"
     )
     visibility = visibility_field()
-    author = _author_field()
+    author = author_field()
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -162,7 +150,7 @@ class TeamStructure(TimeStampedModel):
         "cooperation.Actor", verbose_name=_("members of the pole"), blank=True, related_name="+"
     )
     visibility = visibility_field()
-    author = _author_field()
+    author = author_field()
 
     class Meta:
         verbose_name = _("team structure")

@@ -23,6 +23,7 @@ from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from trajectoires.cooperation.actor_selectors import readable_actors
 from trajectoires.cooperation.models import Actor
 from trajectoires.cooperation.network_selectors import ActorView, readable_actor_ids
 from trajectoires.core.audit import audit_record, changed_fields
@@ -199,7 +200,7 @@ def _members(actor: Any, territory: Territory, chosen: Iterable[Actor], space: P
     the editor cannot read, who stay."""
     members = check_actors(actor, territory, chosen, field="members")
     if space is not None:
-        visible = visible_to(Actor.objects.filter(territory=territory), actor).values("pk")
+        visible = readable_actors(actor, territory).values("pk")
         members += list(Actor.objects.filter(participation_spaces=space).exclude(pk__in=visible))
     return members
 

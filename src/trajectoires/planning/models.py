@@ -7,22 +7,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from trajectoires.core.models import TimeStampedModel
+from trajectoires.core.models import TimeStampedModel, author_field
 from trajectoires.core.visibility import visibility_field
 from trajectoires.geo.models import Area
 from trajectoires.steering.models import Orientation
 from trajectoires.territories.models import Territory
-
-
-def _author_field():
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
 
 class DocumentStatus(models.TextChoices):
@@ -62,7 +51,7 @@ class PlanningDocument(TimeStampedModel):
     link = models.URLField(_("link"), blank=True)
     summary = models.TextField(_("summary"), blank=True)
     visibility = visibility_field()
-    author = _author_field()
+    author = author_field()
 
     class Meta:
         ordering = ["doc_type__position", "title", "id"]
@@ -174,7 +163,7 @@ class Action(TimeStampedModel):
         limit_choices_to={"grid__code": "key_action"},
     )
     visibility = visibility_field()
-    author = _author_field()
+    author = author_field()
 
     class Meta:
         ordering = ["title", "id"]
@@ -215,7 +204,7 @@ class Pilot(TimeStampedModel):
     )
     lessons = models.TextField(_("lessons"), blank=True)
     visibility = visibility_field()
-    author = _author_field()
+    author = author_field()
 
     class Meta:
         ordering = ["-started_on", "-id"]
@@ -248,7 +237,7 @@ class PilotIteration(models.Model):
     evidence = models.TextField(_("evidence"), blank=True)
     decision = models.CharField(_("decision"), max_length=10, choices=IterationDecision.choices)
     adjustment = models.TextField(_("the decision taken and why"))
-    recorded_by = _author_field()
+    recorded_by = author_field()
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:

@@ -28,6 +28,7 @@ from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from trajectoires.cooperation.actor_selectors import readable_actors
 from trajectoires.cooperation.models import Actor
 from trajectoires.core.audit import audit_record, changed_fields
 from trajectoires.core.visibility import Visibility
@@ -75,7 +76,7 @@ def pilot_list(viewer, territory: Territory, *, status: str = "") -> QuerySet[Pi
 
 def territory_actors(viewer, territory: Territory) -> QuerySet[Actor]:
     """The actors a pilot may involve: the territory's, as `viewer` may read them."""
-    return visible_to(Actor.objects.filter(territory=territory), viewer).order_by("name", "id")
+    return readable_actors(viewer, territory).order_by("name", "id")
 
 
 def pilots_of(viewer, territory: Territory) -> QuerySet[Pilot]:
