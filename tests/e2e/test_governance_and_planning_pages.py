@@ -1,6 +1,8 @@
-"""Every page of participation, team capacity, planning documents, coherence, trajectory and pilots,
-as the demo team reads it on a phone-sized and a desktop screen: axe-core finds no serious or
-critical violation, and the pages show the demo's records."""
+"""Every page of participation, controversies, team capacity, planning documents, coherence,
+trajectory and pilots, as the demo team reads it on a phone-sized and a desktop screen: axe-core
+finds no serious or critical violation, and the pages show the demo's records."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -26,6 +28,14 @@ def test_the_team_reads_every_governance_and_planning_page(page, platform_url, c
     page.goto(platform_url + TERRITORY + "/participation/decisions/")
     expect(page.locator("main")).to_contain_text("Budget participatif de la transition (démonstration)")
     check_accessibility(page)
+
+    workspace_link(page, "Controverses").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Controverses de Ungersheim")
+    check_accessibility(page)
+    page.get_by_role("link", name=re.compile(r"^Implantation d'un parc éolien")).click()
+    expect(page.locator("main")).to_contain_text("L’état de la controverse")
+    check_accessibility(page)
+    page.go_back()
 
     workspace_link(page, "Capacité d’agir").click()
     expect(page.locator("main")).to_contain_text("Pôle transition (démonstration)")

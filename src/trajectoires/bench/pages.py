@@ -6,6 +6,7 @@ from trajectoires.accounts.models import User
 from trajectoires.cooperation.models import SurveyRound
 from trajectoires.cooperation.tasks import compute_round_metrics
 from trajectoires.geo.selectors import area_search
+from trajectoires.governance.models import Controversy, ControversyStage
 from trajectoires.planning.models import Pilot
 from trajectoires.referential.models import Item
 from trajectoires.steering.models import JournalEntry
@@ -49,6 +50,9 @@ def measure_all(rounds: int) -> list[dict]:
     ).first()
     entry = JournalEntry.objects.filter(territory=territory).order_by("-occurred_on").first()
     pilot = Pilot.objects.filter(territory=territory).order_by("pk").first()
+    # The richest story: followed up, so it has parties, expertise, états, decision, follow-up.
+    followed_up = Controversy.objects.filter(territory=territory, stage=ControversyStage.FOLLOWED_UP)
+    controversy = followed_up.order_by("pk").first()
     anonymous, member = Client(), Client()
     member.force_login(admin)
     base = f"/territoires/{territory.slug}"
@@ -58,6 +62,7 @@ def measure_all(rounds: int) -> list[dict]:
         "territory page": f"{base}/",
         "journal timeline, anonymous (public entries)": f"{base}/journal/",
         "dashboard, anonymous": f"{base}/tableau-de-bord/",
+        "controversy register, anonymous (public ones)": f"{base}/controverses/",
     }
     signed_in = {
         "journal timeline, territory admin (500 entries)": f"{base}/journal/",
@@ -81,6 +86,11 @@ def measure_all(rounds: int) -> list[dict]:
         "transferability sheets of the alliance (page 1)": "/fiches-de-transferabilite/",
         "API: coherence matrix": f"/api/v1/territories/{territory.slug}/coherence",
         "API: trajectory": f"/api/v1/territories/{territory.slug}/trajectory",
+        "controversy register, territory admin (25)": f"{base}/controverses/",
+        "controversy register filtered (stage)": f"{base}/controverses/?stage=deliberating",
+        "controversy story, territory admin (followed up)": f"{base}/controverses/{controversy.pk}/",
+        "team's capacity page, territory admin (12 trainings)": f"{base}/capacite/",
+        "API: controversies list": f"/api/v1/territories/{territory.slug}/controversies/",
     }
     floor = Measure("floor: bare Django view")
     search = Measure("area search (selector)", target="p95 ≤ 50 ms")

@@ -3,8 +3,9 @@
 2,000 member territories on real communes, each with a team of five, 500 journal entries
 (1,000,000 in all), its workspace (100 actors, three survey rounds of 150 ties, celebrations,
 narratives: synthetic_workspace.py) and its steering layer (vision, planning documents, coherence
-matrix, actions, pilots: synthetic_planning.py), 300 funders partnered with ten territories each. `scale`
-shrinks it all.
+matrix, actions, pilots: synthetic_planning.py), its governance layer (participation spaces, decisions,
+trainings, a controversy register at every stage: synthetic_governance.py), 300 funders partnered with
+ten territories each. `scale` shrinks it all.
 Rows are written with plain INSERTs (see docs/decisions/0002) in one transaction; the data is
 deterministic (seeded), clearly synthetic in its names, and never mixed with the platform's own
 database: the bench writes it to a database of its own.
@@ -31,6 +32,7 @@ from trajectoires.territories.models import (
     TerritoryPartnership,
 )
 
+from .synthetic_governance import generate_governance, has_governance
 from .synthetic_planning import generate_planning, has_planning
 from .synthetic_workspace import compute_first_territory_metrics, generate_workspaces, journal_text
 
@@ -83,6 +85,13 @@ def generate(scale: float, *, seed: int = 2026) -> Size:
     return size
 
 
+# The layers added on top of the alliance, each with its own seed: whether it is there, and how to make it.
+LAYERS = (
+    (has_planning, generate_planning, 1),
+    (has_governance, generate_governance, 2),
+)
+
+
 def add_missing_layers(*, seed: int = 2026) -> bool:
     """Add the layers a synthetic alliance made by an earlier version lacks; whether any was added."""
     territories = list(
@@ -90,11 +99,14 @@ def add_missing_layers(*, seed: int = 2026) -> bool:
         .order_by("slug")
         .values_list("pk", flat=True)
     )
-    if not territories or has_planning(territories):
-        return False
-    with transaction.atomic():
-        generate_planning(territories, random.Random(seed + 1), timezone.now())  # noqa: S311
-    return True
+    added = False
+    for has_layer, generate_layer, offset in LAYERS:
+        if not territories or has_layer(territories):
+            continue
+        with transaction.atomic():
+            generate_layer(territories, random.Random(seed + offset), timezone.now())  # noqa: S311
+        added = True
+    return added
 
 
 def _territories(size: Size, rng: random.Random, now) -> list[int]:

@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("territoires/<slug:slug>/trajectoire/", include("trajectoires.planning.trajectory_urls")),
     path("territoires/<slug:slug>/pilotes/", include("trajectoires.planning.pilot_urls")),
     path("territoires/<slug:slug>/participation/", include("trajectoires.governance.participation_urls")),
+    path("territoires/<slug:slug>/controverses/", include("trajectoires.governance.controversy_urls")),
     path("territoires/<slug:slug>/capacite/", include("trajectoires.governance.capacity_urls")),
     path("fiches-de-transferabilite/", include("trajectoires.planning.sheet_urls")),
     path("territoires/", include("trajectoires.territories.urls")),

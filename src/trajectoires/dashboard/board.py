@@ -1,6 +1,6 @@
 """The territory dashboard (SPEC §3.2–3.5): where it is going, who cooperates and how, how far people
-take part in its decisions and how its team is trained, whether its planning pulls in the same
-direction, what it tests, what happened and what was won — read through
+take part in its decisions, which controversies it works through and how its team is trained, whether
+its planning pulls in the same direction, what it tests, what happened and what was won — read through
 the viewer's visibility, in a constant number of queries."""
 
 from dataclasses import dataclass, field
@@ -11,8 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from trajectoires.cooperation.models import Actor, RoundMetrics, SurveyRound
 from trajectoires.core.visibility import Visibility
 from trajectoires.governance.capacity_coverage import TrainingCoverage, training_coverage
+from trajectoires.governance.controversies import OPEN_STAGES, stage_counts
 from trajectoires.governance.decisions import ParticipationSummary, participation_summary
-from trajectoires.governance.models import Decision, ParticipationSpace, Training
+from trajectoires.governance.models import (
+    Controversy,
+    ControversyStage,
+    Decision,
+    ParticipationSpace,
+    Training,
+)
 from trajectoires.planning.coherence import CoherenceSummary, coherence_summary
 from trajectoires.planning.models import Action, Pilot, PilotStatus, PlanningDocument
 from trajectoires.planning.pilots import pilots_by_status
@@ -41,6 +48,7 @@ COUNTED = (
     (ParticipationSpace, _("Participation spaces")),
     (Decision, _("Decisions")),
     (Training, _("Trainings")),
+    (Controversy, _("Controversies")),
 )
 
 
@@ -79,6 +87,13 @@ class CategoryCount:
     fantastique: bool
 
 
+@dataclass(frozen=True)
+class StageCount:
+    stage: str  # a ControversyStage value: the register's `stage` filter
+    label: str
+    count: int
+
+
 @dataclass
 class Dashboard:
     territory: Territory
@@ -94,12 +109,27 @@ class Dashboard:
     pilots: dict[str, int]  # status → readable pilots
     participation: ParticipationSummary
     training: TrainingCoverage
+    controversies: list[StageCount]  # every stage, in the life cycle's order
     visibility_rows: list[VisibilityRow] = field(default_factory=list)
 
     @property
     def pilot_statuses(self) -> list[tuple[str, int]]:
         """(label, count) of every pilot status, in the life cycle's order."""
         return [(str(status.label), self.pilots[status.value]) for status in PilotStatus]
+
+    @property
+    def open_controversies(self) -> list[StageCount]:
+        """The stages of a controversy still worked through (all but « followed up »)."""
+        return [row for row in self.controversies if row.stage in OPEN_STAGES]
+
+    @property
+    def open_controversy_count(self) -> int:
+        return sum(row.count for row in self.open_controversies)
+
+    @property
+    def closed_controversy_count(self) -> int:
+        """Followed up: the decision is carried out."""
+        return sum(row.count for row in self.controversies if row.stage == ControversyStage.FOLLOWED_UP)
 
     @property
     def covered_count(self) -> int:
@@ -140,6 +170,7 @@ def territory_dashboard(viewer, territory: Territory, *, with_visibility: bool =
         pilots=pilots_by_status(viewer, territory),
         participation=participation_summary(viewer, territory),
         training=training_coverage(viewer, territory),
+        controversies=[StageCount(*row) for row in stage_counts(viewer, territory)],
         visibility_rows=_visibility_rows(territory) if with_visibility else [],
     )
 

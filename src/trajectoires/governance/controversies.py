@@ -145,15 +145,22 @@ class ControversyStory:
         return self.states[0] if self.states else None
 
     @property
+    def timeline(self) -> list[tuple[StageTransition, bool]]:
+        """Each recorded step, with whether it reopened the controversy (went back in the cycle)."""
+        return [(step, is_reopening(step.from_stage, step.to_stage)) for step in self.transitions]
+
+    @property
     def reopened(self) -> int:
-        return sum(1 for step in self.transitions if _is_reopening(step.from_stage, step.to_stage))
+        return sum(1 for _step, reopening in self.timeline if reopening)
 
 
-STAGE_ORDER = {stage.value: index for index, stage in enumerate(ControversyStage)}
+# Going back from these stages reopens the controversy; a deliberation sent back to instruction
+# is the instruction going on, not a reopening.
+DECIDED_STAGES = (ControversyStage.DECIDED, ControversyStage.FOLLOWED_UP)
 
 
-def _is_reopening(from_stage: str, to_stage: str) -> bool:
-    return bool(from_stage) and STAGE_ORDER[to_stage] < STAGE_ORDER[from_stage]
+def is_reopening(from_stage: str, to_stage: str) -> bool:
+    return from_stage in DECIDED_STAGES and to_stage not in DECIDED_STAGES
 
 
 def controversy_story(viewer, territory: Territory, pk: int) -> ControversyStory:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from trajectoires.core.audit import changed_fields
 
-from .controversies import audit_controversy
+from .controversies import DECIDED_STAGES, audit_controversy
 from .controversy_notifications import notify_parties
 from .models import Controversy, ControversyStage, Decision, StageTransition
 from .permissions import can_steer_controversy
@@ -39,7 +39,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     Stage.FOLLOWED_UP: (Stage.INSTRUCTING,),
 }
 # Stages where the decision is taken: the parties' positions and the états are then history.
-SETTLED = (Stage.DECIDED, Stage.FOLLOWED_UP)
+SETTLED = DECIDED_STAGES
 MIN_PARTIES = 2
 
 
@@ -80,9 +80,11 @@ def _decision_errors(controversy: Controversy) -> list[str]:
     return errors
 
 
-def controversy_move(*, actor: Any, controversy: Controversy, to_stage: str, reason: str) -> StageTransition:
+def controversy_move(
+    *, actor: Any, controversy: Controversy, to_stage: str, reason: str, notify: bool = True
+) -> StageTransition:
     """Move the controversy to `to_stage`, recording who, when and why; the parties are told by
-    e-mail after the commit."""
+    e-mail after the commit (unless `notify` is false: loading the demo's history tells no one)."""
     if not can_steer_controversy(actor, controversy):
         raise PermissionDenied
     errors: dict[str, list[str]] = {}
@@ -110,8 +112,9 @@ def controversy_move(*, actor: Any, controversy: Controversy, to_stage: str, rea
         locked.save(update_fields=["stage", "stage_changed_at", "decided_on", "updated_at"])
         after = {"stage": to_stage, "decided_on": _iso(locked.decided_on), "reason": reason.strip()}
         audit_controversy(actor, "controversy.move", locked, locked, changed_fields(before, after))
-        link = reverse("controversies:detail", args=[locked.territory.slug, locked.pk])
-        transaction.on_commit(partial(notify_parties.enqueue, step.pk, link))
+        if notify:
+            link = reverse("controversies:detail", args=[locked.territory.slug, locked.pk])
+            transaction.on_commit(partial(notify_parties.enqueue, step.pk, link))
     for field in ("stage", "stage_changed_at", "decided_on", "updated_at"):
         setattr(controversy, field, getattr(locked, field))
     return step

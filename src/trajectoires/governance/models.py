@@ -163,7 +163,7 @@ class TeamStructure(TimeStampedModel):
 
 
 class ControversyStage(models.TextChoices):
-    """The life cycle of a controversy; `controversies.TRANSITIONS` says which moves are allowed."""
+    """The life cycle of a controversy; `controversy_lifecycle.TRANSITIONS` says which moves are allowed."""
 
     REPORTED = "reported", _("Reported")
     INSTRUCTING = "instructing", _("Being instructed")

@@ -1,9 +1,11 @@
 """The demo governance of each demo territory: a council of development where the « 4 Fantastiques »
 sit together with its meetings, a citizen workshop, decisions at every level of the participation
-ladder over three years, trainings of élus and agents, the DGS and a transverse expertise pole.
+ladder over three years, trainings of élus and agents, the DGS and a transverse expertise pole —
+and its controversies (demo_controversies.py).
 
 Demonstration content throughout. Loaded through the same services as the pages (so every write is
-audited); a territory that already has a participation space is left as it is.
+audited); a territory that already has a participation space is left as it is (and one that already
+has a controversy keeps its own).
 """
 
 import datetime
@@ -18,6 +20,7 @@ from trajectoires.governance.spaces import meeting_record, space_create
 from trajectoires.referential.models import Item
 from trajectoires.territories.models import Territory
 
+from .demo_controversies import controversies_load
 from .demo_workspace import PLACES
 
 DEMO = "Démonstration."
@@ -43,7 +46,8 @@ TRAININGS = [
 
 
 def governance_load() -> list[str]:
-    """Create the governance of each demo territory that has no participation space yet."""
+    """Create the governance of each demo territory that has no participation space yet, then the
+    controversies of each one that has none (they are instructed in its spaces)."""
     created = []
     for place in PLACES:
         territory = Territory.objects.get(name=place.territory)
@@ -55,7 +59,7 @@ def governance_load() -> list[str]:
         _decisions(territory, author, council)
         _capacity(territory, author, actors)
         created.append(f"governance of {place.territory}")
-    return created
+    return created + controversies_load()
 
 
 def _named(actors: list[Actor], start: str) -> Actor:

@@ -13,6 +13,8 @@ from . import (
     capacity,
     celebrations,
     coherence,
+    controversies,
+    controversy_records,
     documents,
     journal,
     me,
@@ -73,6 +75,8 @@ api.add_router("/territories/", trajectory.router)
 api.add_router("/territories/", pilots.router)
 api.add_router("/territories/", participation.router)
 api.add_router("/territories/", capacity.router)
+api.add_router("/territories/", controversies.router)
+api.add_router("/territories/", controversy_records.router)
 api.add_router("/transferability-sheets/", pilots.sheets_router)
 api.add_router("/referential/", referential.router)
 api.add_router("/me", me.router)
