@@ -7,17 +7,19 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from tests.pages import page_text
 from tests.trust.world import build_world, client_as, person
 from trajectoires.core.models import AuditEntry
 from trajectoires.geo.models import Area
 from trajectoires.geo.selectors import area_from_reference
+from trajectoires.planning.coherence import coherence_assess
 from trajectoires.planning.document_selectors import documents_of, due_for_review
-from trajectoires.planning.documents import document_create, document_update
-from trajectoires.planning.models import PlanningDocument
+from trajectoires.planning.documents import document_create, document_delete, document_update
+from trajectoires.planning.models import CoherenceAssessment, PlanningDocument
 from trajectoires.referential.models import Item
+from trajectoires.steering.vision import OrientationInput, vision_save
 from trajectoires.territories.models import TerritoryMembership
 from trajectoires.territories.services import territory_create
 
@@ -354,8 +356,9 @@ def test_the_list_goes_from_the_region_down_with_review_marks(client, world):
         for name in ("Région", "Département", "Intercommunalité (EPCI)", "Commune")
     ]
     assert headings == sorted(headings)
-    assert "PAT du Haut-Rhin Projet alimentaire territorial (PAT) Haut-Rhin En préparation – " in body
-    assert f"{(TODAY - datetime.timedelta(days=1)):%d}" in body
+    yesterday = formats.date_format(TODAY - datetime.timedelta(days=1), "DATE_FORMAT")
+    pat = "PAT du Haut-Rhin Projet alimentaire territorial (PAT) Haut-Rhin En préparation"
+    assert f"{pat} – {yesterday}" in body
     assert body.count("Révision dépassée") == 1
     assert body.count("Révision dans moins de six mois") == 1
     assert "Ce territoire" in body
@@ -395,3 +398,38 @@ def test_list_and_detail_cost_the_same_queries_whatever_the_data(client, world):
         record(world, "plu", f"Ancien PLU {index}", ungersheim(), status="expired")
     assert (count(LIST), count(detail)) == one
     assert "Ancien PLU 29" in page_text(client.get(LIST))
+
+
+def test_deleting_a_shared_document_records_each_territory_s_lost_assessments_in_its_history(world):
+    strasbourg = strasbourg_territory(world)
+    sraddet = record(world, "sraddet", "SRADDET Grand Est", grand_est(), visibility="alliance")
+    cells = {}
+    for territory, admin in ((world.territory, "admin"), (strasbourg, "strasbourg_admin")):
+        vision = vision_save(
+            actor=world.people[admin],
+            territory=territory,
+            expected_version=0,
+            horizon_year=timezone.localdate().year + 15,
+            statement="Un territoire nourricier.",
+            orientations=[OrientationInput("Manger local", [Item.objects.get(code="food")])],
+            reason="Conseil",
+            visibility="public",
+        )
+        cells[territory.slug] = coherence_assess(
+            actor=world.people[admin],
+            territory=territory,
+            document=sraddet,
+            orientation=vision.orientations.get(),
+            value="coherent",
+            reason=f"Avis de {territory.name}.",
+        )
+    document_delete(actor=world.people["admin"], document=sraddet)
+    assert CoherenceAssessment.objects.count() == 0
+    deleted = AuditEntry.objects.filter(action="coherence.delete").order_by("scope")
+    assert [(entry.scope, entry.object_id, entry.changes["reason"]) for entry in deleted] == sorted(
+        [
+            (f"territory:{world.territory.pk}", str(cells["ungersheim"].pk), ["Avis de Ungersheim.", None]),
+            (f"territory:{strasbourg.pk}", str(cells["strasbourg"].pk), ["Avis de Strasbourg.", None]),
+        ]
+    )
+    assert {entry.actor_label for entry in deleted} == {str(world.people["admin"].pk)}

@@ -177,7 +177,7 @@ def summarise(matrix: CoherenceMatrix, *, today: datetime.date | None = None) ->
 # Writes -----------------------------------------------------------------------------------------
 
 
-def _snapshot(cell: CoherenceAssessment | None) -> dict[str, Any]:
+def cell_snapshot(cell: CoherenceAssessment | None) -> dict[str, Any]:
     if cell is None:
         return {}
     return {
@@ -222,12 +222,15 @@ def coherence_assess(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        # Lock the orientation's row: two first assessments of one cell at once are made one after
+        # the other (the second finds the first's row) instead of both inserting it.
+        Orientation.objects.select_for_update().filter(pk=orientation.pk).first()
         cell = (
             CoherenceAssessment.objects.select_for_update()
             .filter(document=document, orientation=orientation)
             .first()
         )
-        before = _snapshot(cell)
+        before = cell_snapshot(cell)
         cell = cell or CoherenceAssessment(territory=territory, document=document, orientation=orientation)
         cell.value, cell.reason = value, reason
         cell.assessed_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -238,7 +241,7 @@ def coherence_assess(
             action="coherence.assess",
             obj=cell,
             scope=territory_scope(territory),
-            changes=changed_fields(before, _snapshot(cell)),
+            changes=changed_fields(before, cell_snapshot(cell)),
         )
     return cell
 
@@ -252,6 +255,9 @@ def coherence_clear(
     if errors := _check_cell(actor, territory, document, orientation):
         raise ValidationError(errors)
     with transaction.atomic():
+        # Lock the orientation's row: two first assessments of one cell at once are made one after
+        # the other (the second finds the first's row) instead of both inserting it.
+        Orientation.objects.select_for_update().filter(pk=orientation.pk).first()
         cell = (
             CoherenceAssessment.objects.select_for_update()
             .filter(document=document, orientation=orientation)
@@ -264,6 +270,6 @@ def coherence_clear(
             action="coherence.clear",
             obj=cell,
             scope=territory_scope(territory),
-            changes=changed_fields(_snapshot(cell), {}),
+            changes=changed_fields(cell_snapshot(cell), {}),
         )
         cell.delete()

@@ -22,6 +22,7 @@ from trajectoires.referential.models import Item
 from trajectoires.territories.models import Territory
 from trajectoires.territories.services import territory_scope
 
+from .coherence import cell_snapshot
 from .document_selectors import binding_areas
 from .legal_links import type_short_name
 from .models import DocumentStatus, PlanningDocument
@@ -261,4 +262,13 @@ def document_delete(*, actor: Any, document: PlanningDocument) -> None:
             scope=territory_scope(document.territory),
             changes=changed_fields(_snapshot(document), {}),
         )
+        # Each territory's history says which of its assessments went with the document.
+        for cell in document.assessments.select_related("territory").order_by("id"):
+            audit_record(
+                actor=actor,
+                action="coherence.delete",
+                obj=cell,
+                scope=territory_scope(cell.territory),
+                changes=changed_fields(cell_snapshot(cell), {}),
+            )
         document.delete()

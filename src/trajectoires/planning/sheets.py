@@ -142,16 +142,20 @@ def sheet_save(*, actor: Any, pilot: Pilot, **sections: str) -> TransferabilityS
     """Write some of the sheet's sections (the sheet is made on its first save)."""
     if not can_edit_pilot(actor, pilot):
         raise PermissionDenied
-    sheet = _sheet_of(pilot)
-    before = _snapshot(sheet) if sheet.pk else {}
-    for section, text in sections.items():
+    for section in sections:
         if section not in SECTIONS:
             raise TypeError(f"transferability sheets have no section {section!r}")
-        setattr(sheet, section, text.strip())
-    sheet.full_clean()
-    if sheet.published_at is not None and (missing := _missing_sections(sheet)):
-        raise ValidationError(missing)
     with transaction.atomic():
+        # Lock the pilot's row: two first saves at once are made one after the other (the second
+        # finds the sheet the first made) instead of both inserting it.
+        Pilot.objects.select_for_update().filter(pk=pilot.pk).first()
+        sheet = TransferabilitySheet.objects.filter(pilot=pilot).first() or TransferabilitySheet(pilot=pilot)
+        before = _snapshot(sheet) if sheet.pk else {}
+        for section, text in sections.items():
+            setattr(sheet, section, text.strip())
+        sheet.full_clean()
+        if sheet.published_at is not None and (missing := _missing_sections(sheet)):
+            raise ValidationError(missing)
         created = sheet.pk is None
         sheet.save()
         changes = changed_fields(before, _snapshot(sheet))

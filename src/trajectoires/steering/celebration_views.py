@@ -9,7 +9,13 @@ from trajectoires.core.form_pages import saved_through
 from trajectoires.territories.selectors import territory_get
 
 from .celebration_forms import CelebrationForm
-from .celebrations import access_celebration, celebration_create, celebration_delete, celebration_update
+from .celebrations import (
+    access_celebration,
+    celebration_create,
+    celebration_delete,
+    celebration_update,
+    celebrations_of,
+)
 from .permissions import can_add_celebration, can_edit_celebration
 from .selectors import CELEBRATION
 
@@ -79,6 +85,8 @@ def celebration_remove(request, slug: str, pk: int):
 def _form_page(request, territory, form, celebration, save):
     if saved := saved_through(request, form, save):
         messages.success(request, _("The celebration was saved."))
+        if not celebrations_of(request.user, territory).filter(pk=saved.pk).exists():
+            return redirect("celebrations:list", slug=territory.slug)  # a contributor's private one
         return redirect("celebrations:detail", slug=territory.slug, pk=saved.pk)
     context = {"territory": territory, "form": form, "celebration": celebration}
     return render(request, "steering/celebration_form.html", context)

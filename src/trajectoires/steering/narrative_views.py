@@ -97,6 +97,8 @@ def narrative_remove(request, slug: str, pk: int):
 def _form_page(request, territory, form, narrative, save):
     if saved := saved_through(request, form, save):
         messages.success(request, _("The narrative was saved."))
+        if not narratives_of(request.user, territory).filter(pk=saved.pk).exists():
+            return redirect("narratives:list", slug=territory.slug)  # a contributor's private one
         return redirect("narratives:detail", slug=territory.slug, pk=saved.pk)
     context = {"territory": territory, "form": form, "narrative": narrative}
     return render(request, "steering/narrative_form.html", context)

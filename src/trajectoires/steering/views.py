@@ -12,7 +12,14 @@ from trajectoires.territories.selectors import territory_get
 from .celebrations import celebrations_of
 from .forms import JournalEntryForm, TimelineFilterForm
 from .permissions import can_add_celebration, can_add_journal_entry, can_edit_journal_entry
-from .selectors import access_attachment, access_journal_entry, group_by_month, timeline, timeline_items
+from .selectors import (
+    access_attachment,
+    access_journal_entry,
+    group_by_month,
+    journal_entries,
+    timeline,
+    timeline_items,
+)
 from .services import journal_entry_create, journal_entry_update
 
 ITEMS_PER_PAGE = 50
@@ -91,6 +98,8 @@ def _entry_form_page(request, territory, form, entry, save):
     """The entry form: on a valid POST, `save()` through the service, then show the entry."""
     if saved := saved_through(request, form, save):
         messages.success(request, _("The journal entry was saved."))
+        if not journal_entries(request.user, territory).filter(pk=saved.pk).exists():
+            return redirect("steering:journal", slug=territory.slug)  # a contributor's private entry
         return redirect(saved)
     context = {"territory": territory, "form": form, "entry": entry}
     return render(request, "steering/journal_form.html", context)

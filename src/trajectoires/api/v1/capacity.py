@@ -118,7 +118,7 @@ class ParticipationOut(Schema):
     person_hours: float
 
 
-class CoverageOut(Schema):
+class TrainingCoverageOut(Schema):
     territory: str
     trainings: int
     hours: float
@@ -294,7 +294,7 @@ def save_team_structure(request: HttpRequest, slug: str, payload: TeamStructureI
 
 @router.get(
     "/{slug:slug}/training-coverage",
-    response={200: CoverageOut, **error_responses(401, 404)},
+    response={200: TrainingCoverageOut, **error_responses(401, 404)},
     summary="The coverage of change-management training among élus and agents, and the « 4 Fantastiques » "
     "in the trainings, from what the caller may read",
     openapi_extra=ANONYMOUS_ALLOWED,

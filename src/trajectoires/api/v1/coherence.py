@@ -31,7 +31,7 @@ from .errors import error_responses, service_call
 router = Router(tags=["coherence"])
 
 
-class DocumentRef(Schema):
+class CoherenceDocumentRef(Schema):
     id: int
     title: str
     type: str = Field(description="Code of the référentiel's planning document type.")
@@ -64,7 +64,7 @@ class SummaryOut(Schema):
 
 class MatrixOut(Schema):
     territory: str
-    documents: list[DocumentRef]
+    documents: list[CoherenceDocumentRef]
     orientations: list[OrientationRef] = Field(description="Empty if the caller may not read the vision.")
     cells: list[CellOut] = Field(description="Every cell, document by document, those not assessed included.")
     summary: SummaryOut

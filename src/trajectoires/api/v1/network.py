@@ -94,7 +94,7 @@ class RoundIn(Schema):
     visibility: Visibility = Visibility.PRIVATE
 
 
-class ActorRef(Schema):
+class NetworkActorRef(Schema):
     id: int
     name: str | None = Field(description="Null when the caller may not read the actor's record.")
     category: str = Field(description="Code of the référentiel's actor category.")
@@ -103,8 +103,8 @@ class ActorRef(Schema):
 
 class TieOut(Schema):
     id: int
-    source: ActorRef
-    target: ActorRef
+    source: NetworkActorRef
+    target: NetworkActorRef
     tie_type: TieType
     frequency: TieFrequency
     quality: int
@@ -138,7 +138,7 @@ class TieIn(Schema):
     resources: int | None = Field(None, json_schema_extra=SCORE)
 
 
-class NodeOut(ActorRef):
+class NodeOut(NetworkActorRef):
     degree: float = Field(description="Degree centrality (normalised).")
     betweenness: float = Field(description="Betweenness centrality (normalised).")
 
