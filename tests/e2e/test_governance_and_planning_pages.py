@@ -1,6 +1,6 @@
-"""Every page of participation, controversies, team capacity, planning documents, coherence,
-trajectory and pilots, as the demo team reads it on a phone-sized and a desktop screen: axe-core
-finds no serious or critical violation, and the pages show the demo's records."""
+"""Every page of participation, controversies, observed outcomes, team capacity, planning documents,
+coherence, trajectory and pilots, as the demo team reads it on a phone-sized and a desktop screen:
+axe-core finds no serious or critical violation, and the pages show the demo's records."""
 
 import re
 
@@ -34,6 +34,14 @@ def test_the_team_reads_every_governance_and_planning_page(page, platform_url, c
     check_accessibility(page)
     page.get_by_role("link", name=re.compile(r"^Implantation d'un parc éolien")).click()
     expect(page.locator("main")).to_contain_text("L’état de la controverse")
+    check_accessibility(page)
+    page.go_back()
+
+    workspace_link(page, "Résultats observés").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Les résultats observés de Ungersheim")
+    check_accessibility(page)
+    page.locator("main ul.results a").first.click()
+    expect(page.locator("main")).to_contain_text("D’accord")
     check_accessibility(page)
     page.go_back()
 

@@ -5,6 +5,7 @@ from django.test import Client, override_settings
 from trajectoires.accounts.models import User
 from trajectoires.cooperation.models import SurveyRound
 from trajectoires.cooperation.tasks import compute_round_metrics
+from trajectoires.evaluation.models import Outcome
 from trajectoires.geo.selectors import area_search
 from trajectoires.governance.models import Controversy, ControversyStage
 from trajectoires.planning.models import Pilot
@@ -53,6 +54,7 @@ def measure_all(rounds: int) -> list[dict]:
     # The richest story: followed up, so it has parties, expertise, états, decision, follow-up.
     followed_up = Controversy.objects.filter(territory=territory, stage=ControversyStage.FOLLOWED_UP)
     controversy = followed_up.order_by("pk").first()
+    outcome = Outcome.objects.filter(territory=territory).order_by("pk").first()
     anonymous, member = Client(), Client()
     member.force_login(admin)
     base = f"/territoires/{territory.slug}"
@@ -91,6 +93,9 @@ def measure_all(rounds: int) -> list[dict]:
         "controversy story, territory admin (followed up)": f"{base}/controverses/{controversy.pk}/",
         "team's capacity page, territory admin (12 trainings)": f"{base}/capacite/",
         "API: controversies list": f"/api/v1/territories/{territory.slug}/controversies/",
+        "outcomes list, territory admin (20)": f"{base}/evaluation/resultats/",
+        "outcome page, territory admin (2 substantiations)": f"{base}/evaluation/resultats/{outcome.pk}/",
+        "API: outcomes list": f"/api/v1/territories/{territory.slug}/outcomes/",
     }
     floor = Measure("floor: bare Django view")
     search = Measure("area search (selector)", target="p95 ≤ 50 ms")

@@ -4,7 +4,8 @@
 (1,000,000 in all), its workspace (100 actors, three survey rounds of 150 ties, celebrations,
 narratives: synthetic_workspace.py) and its steering layer (vision, planning documents, coherence
 matrix, actions, pilots: synthetic_planning.py), its governance layer (participation spaces, decisions,
-trainings, a controversy register at every stage: synthetic_governance.py), 300 funders partnered with
+trainings, a controversy register at every stage: synthetic_governance.py), its evaluation layer
+(harvested outcomes and their substantiations: synthetic_evaluation.py), 300 funders partnered with
 ten territories each. `scale` shrinks it all.
 Rows are written with plain INSERTs (see docs/decisions/0002) in one transaction; the data is
 deterministic (seeded), clearly synthetic in its names, and never mixed with the platform's own
@@ -32,6 +33,7 @@ from trajectoires.territories.models import (
     TerritoryPartnership,
 )
 
+from .synthetic_evaluation import generate_evaluation, has_evaluation
 from .synthetic_governance import generate_governance, has_governance
 from .synthetic_planning import generate_planning, has_planning
 from .synthetic_workspace import compute_first_territory_metrics, generate_workspaces, journal_text
@@ -89,6 +91,7 @@ def generate(scale: float, *, seed: int = 2026) -> Size:
 LAYERS = (
     (has_planning, generate_planning, 1),
     (has_governance, generate_governance, 2),
+    (has_evaluation, generate_evaluation, 3),
 )
 
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "trajectoires.steering",
     "trajectoires.planning",
     "trajectoires.governance",
+    "trajectoires.evaluation",
     "trajectoires.dashboard",
     "trajectoires.api",
     "trajectoires.site",

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("territoires/<slug:slug>/participation/", include("trajectoires.governance.participation_urls")),
     path("territoires/<slug:slug>/controverses/", include("trajectoires.governance.controversy_urls")),
     path("territoires/<slug:slug>/capacite/", include("trajectoires.governance.capacity_urls")),
+    path("territoires/<slug:slug>/evaluation/resultats/", include("trajectoires.evaluation.outcome_urls")),
     path("fiches-de-transferabilite/", include("trajectoires.planning.sheet_urls")),
     path("territoires/", include("trajectoires.territories.urls")),
     path("financeurs/", include("trajectoires.territories.urls_funders")),

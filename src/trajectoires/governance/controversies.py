@@ -298,7 +298,11 @@ def controversy_update(*, actor: Any, controversy: Controversy, **values: Any) -
         if field not in (*CONTROVERSY_FIELDS, "forum"):
             raise TypeError(f"controversies have no field {field!r}")
         setattr(controversy, field, value.strip() if isinstance(value, str) else value)
-    _validate(actor, controversy, before["forum"], areas)
+    try:
+        _validate(actor, controversy, before["forum"], areas)
+    except ValidationError:
+        controversy.refresh_from_db()  # the caller's object keeps what is stored, not what was refused
+        raise
     with transaction.atomic():
         controversy.save()
         if areas is not None:

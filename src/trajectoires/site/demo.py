@@ -23,6 +23,7 @@ from trajectoires.territories.models import Territory
 from trajectoires.territories.services import partnership_create, territory_create
 from trajectoires.territories.teams import membership_grant
 
+from .demo_evaluation import evaluation_load
 from .demo_governance import governance_load
 from .demo_planning import planning_load
 from .demo_workspace import workspace_load
@@ -226,6 +227,7 @@ def demo_load() -> list[str]:
     created += workspace_load()
     created += planning_load()
     created += governance_load()
+    created += evaluation_load()
     return created
 
 

@@ -20,6 +20,7 @@ from . import (
     me,
     narratives,
     network,
+    outcomes,
     participation,
     pilots,
     referential,
@@ -77,6 +78,7 @@ api.add_router("/territories/", participation.router)
 api.add_router("/territories/", capacity.router)
 api.add_router("/territories/", controversies.router)
 api.add_router("/territories/", controversy_records.router)
+api.add_router("/territories/", outcomes.router)
 api.add_router("/transferability-sheets/", pilots.sheets_router)
 api.add_router("/referential/", referential.router)
 api.add_router("/me", me.router)
