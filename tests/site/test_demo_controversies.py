@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.pages import page_text
 from trajectoires.core.models import AuditEntry
@@ -58,6 +59,7 @@ def test_each_demo_territory_has_a_controversy_at_each_stage_and_one_reopened(de
         groups = controversy.parties.exclude(group_name="").count()
         assert groups >= (controversy.stage != "reported"), controversy.subject
     assert sorted(len(group) for group in paths.values()) == [6] * 6
+
     assert ("reported", "instructing", "deliberating", "decided", "instructing") in paths
     moves = StageTransition.objects.exclude(from_stage="").count()
     assert moves == 6 * (0 + 1 + 2 + 3 + 4 + 4)
@@ -121,3 +123,23 @@ def test_a_followed_up_story_tells_the_whole_instruction(client, demo):
         "Schéma des mobilités douces (démonstration)",
     ]
     assert list(pedestrian.follow_ups.values_list("done_on", flat=True)) == [None, None, None]
+
+
+def test_each_demo_story_reads_in_the_order_of_its_expertise(demo):
+    """Reported before any expertise, instructed while it is gathered, decided after it, each step
+    after the one before; the états written after the instruction began."""
+    today = timezone.localdate()
+    for controversy in Controversy.objects.prefetch_related("expertise", "states", "transitions"):
+        steps = sorted(controversy.transitions.all(), key=lambda step: step.id)
+        moments = [step.at for step in steps]
+        assert moments == sorted(moments) and len(set(moments)) == len(moments), controversy.subject
+        assert controversy.created_at == moments[0]
+        assert controversy.stage_changed_at == moments[-1]
+        dated = [item.dated for item in controversy.expertise.all()]
+        if dated:
+            instructed = next(step.at for step in steps if step.to_stage == "instructing")
+            assert moments[0].date() < instructed.date() < min(dated), controversy.subject
+        if controversy.decided_on:
+            assert max(dated) < controversy.decided_on < today, controversy.subject
+        for state in controversy.states.all():
+            assert moments[1] < state.written_at <= timezone.now(), controversy.subject

@@ -8,7 +8,10 @@ farming and tourism…), each told in full and left at a different stage from te
 Loaded through the services, so every move is a real, audited transition — but told to no one: the
 demo's history sends no e-mail to the parties. A territory that already has a controversy is left
 as it is. Dates of expertise and follow-up are counted from today: the services refuse expertise
-dated in the future, and the moves happen now.
+dated in the future, and the moves happen now. Once told, each story's steps are dated back over
+the months it covers (`_date_the_history`), so that its timeline reads in the order of its
+expertise: reported, then instructed while the expertise is gathered, then deliberated and decided.
+The audit trail keeps the moment the demo recorded them.
 """
 
 import datetime
@@ -22,7 +25,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from trajectoires.cooperation.models import Actor
-from trajectoires.governance.controversies import controversy_report
+from trajectoires.governance.controversies import controversy_report, is_reopening
 from trajectoires.governance.controversy_lifecycle import controversy_move, decision_write
 from trajectoires.governance.controversy_records import (
     expertise_add,
@@ -32,7 +35,15 @@ from trajectoires.governance.controversy_records import (
     state_cosign,
     state_write,
 )
-from trajectoires.governance.models import Controversy, ControversyStage, Decision, ParticipationSpace, Party
+from trajectoires.governance.models import (
+    Controversy,
+    ControversyStage,
+    Decision,
+    ParticipationSpace,
+    Party,
+    StageTransition,
+    StateOfControversy,
+)
 from trajectoires.referential.models import Item
 from trajectoires.territories.models import Territory
 
@@ -99,7 +110,8 @@ def controversies_load() -> list[str]:
             continue
         setting = _setting(place, territory)
         for left_at, key in zip(LEFT_AT, stories()["assigned"][place.territory], strict=True):
-            _tell(setting, stories()["stories"][key], left_at)
+            story = stories()["stories"][key]
+            _date_the_history(setting, _tell(setting, story, left_at), story)
         created.append(f"controversies of {place.territory}")
     return created
 
@@ -229,3 +241,44 @@ def _follow_up(setting: Setting, controversy: Controversy, actions: list[dict], 
             follow_up_done(actor=setting.author, follow_up=follow_up, done_on=setting.today)
     if carried_out:
         _move(setting, controversy, Stage.FOLLOWED_UP)
+
+
+# Days before today of each step, from the story's expertise (gathered while it is instructed).
+def _step_days(story: Story) -> dict[str, int]:
+    gathered = [expert["days_ago"] for expert in story["expertise"]] or [60]
+    first, last = max(gathered), min(gathered)
+    return {
+        Stage.REPORTED: first + 30,
+        Stage.INSTRUCTING: first + 10,
+        Stage.DELIBERATING: last - 20,
+        Stage.DECIDED: last - 50,
+        REOPENED: 10,
+    }
+
+
+def _date_the_history(setting: Setting, controversy: Controversy, story: Story) -> None:
+    """Date the steps the demo just recorded back over the story's months (the last move of a
+    followed-up story stays today)."""
+    days = _step_days(story)
+
+    def at(key: str) -> datetime.datetime:
+        moment = datetime.datetime.combine(
+            setting.today - datetime.timedelta(days=days[key]), datetime.time(10)
+        )
+        return timezone.make_aware(moment)
+
+    steps = list(controversy.transitions.order_by("at", "id"))
+    for step in steps:
+        key = REOPENED if is_reopening(step.from_stage, step.to_stage) else step.to_stage
+        if key in days:
+            step.at = at(key)
+            StageTransition.objects.filter(pk=step.pk).update(at=step.at)
+    states = list(controversy.states.order_by("number"))
+    for state, key in zip(states, (Stage.INSTRUCTING, Stage.DELIBERATING), strict=False):
+        StateOfControversy.objects.filter(pk=state.pk).update(written_at=at(key) + datetime.timedelta(days=5))
+    decided = next((step.at for step in steps if step.to_stage == Stage.DECIDED), None)
+    Controversy.objects.filter(pk=controversy.pk).update(
+        created_at=at(Stage.REPORTED),
+        stage_changed_at=steps[-1].at,
+        decided_on=decided.date() if decided else None,
+    )
