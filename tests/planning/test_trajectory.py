@@ -12,7 +12,7 @@ from tests.pages import page_text
 from tests.trust.world import build_world, client_as
 from trajectoires.planning.actions import ActionFilters, action_create
 from trajectoires.planning.models import Service
-from trajectoires.planning.trajectory import silo_view, trajectory_gaps
+from trajectoires.planning.trajectory import gaps_summary, silo_view, trajectory_gaps
 from trajectoires.referential.models import Item
 from trajectoires.steering.vision import OrientationInput, vision_save
 
@@ -266,3 +266,20 @@ def test_the_page_costs_the_same_queries_whatever_the_data(client, world, role):
     for index in range(40):
         _add(world, index, [nourish, move] if index % 2 else [dwell])
     assert [count(url) for url in urls] == before
+
+
+@pytest.mark.parametrize("role", ["viewer", "anonymous", "member_elsewhere", "contributor"])
+def test_the_dashboard_s_summary_gives_the_figures_of_the_gaps(world, role):
+    known_trajectory(world)
+    viewer = world.people[role]
+    gaps, summary = trajectory_gaps(viewer, world.territory), gaps_summary(viewer, world.territory)
+    assert summary.action_count == gaps.action_count
+    assert summary.orientations_without_action == gaps.orientations_without_action
+    assert summary.actions_without_orientation_count == len(gaps.actions_without_orientation) == 1
+
+
+def test_the_summary_with_a_vision_the_viewer_cannot_read(world):
+    known_trajectory(world, vision="private")
+    summary = gaps_summary(None, world.territory)
+    assert (summary.action_count, summary.orientations_without_action) == (3, ())
+    assert summary.actions_without_orientation_count == 1

@@ -23,7 +23,7 @@ from trajectoires.governance.models import (
 from trajectoires.planning.coherence import CoherenceSummary, coherence_summary
 from trajectoires.planning.models import Action, Pilot, PilotStatus, PlanningDocument
 from trajectoires.planning.pilots import pilots_by_status
-from trajectoires.planning.trajectory import TrajectoryGaps, trajectory_gaps
+from trajectoires.planning.trajectory import GapsSummary, gaps_summary
 from trajectoires.referential.selectors import referential_items
 from trajectoires.steering.models import Celebration, JournalEntry, Narrative, Vision
 from trajectoires.steering.selectors import journal_entries
@@ -105,7 +105,7 @@ class Dashboard:
     celebrations: list[Celebration]
     narratives: list[Narrative]
     coherence: CoherenceSummary
-    trajectory: TrajectoryGaps
+    trajectory: GapsSummary
     pilots: dict[str, int]  # status → readable pilots
     participation: ParticipationSummary
     training: TrainingCoverage
@@ -166,7 +166,7 @@ def territory_dashboard(viewer, territory: Territory, *, with_visibility: bool =
         celebrations=list(_visible(Celebration, viewer, territory).order_by("-achieved_on", "-id")[:LATEST]),
         narratives=list(_visible(Narrative, viewer, territory).order_by("-told_on", "-id")[:LATEST]),
         coherence=coherence_summary(viewer, territory),
-        trajectory=trajectory_gaps(viewer, territory),
+        trajectory=gaps_summary(viewer, territory),
         pilots=pilots_by_status(viewer, territory),
         participation=participation_summary(viewer, territory),
         training=training_coverage(viewer, territory),

@@ -8,12 +8,15 @@ is linked to none at all: one linked to an orientation the viewer cannot read is
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db.models import Count, Exists, OuterRef
+
 from trajectoires.core.text import search_key
 from trajectoires.steering.models import Orientation
 from trajectoires.steering.narratives import vision_orientations
 from trajectoires.territories.models import Territory
+from trajectoires.territories.permissions import visible_to
 
-from .actions import NO_FILTERS, ActionFilters, actions_of
+from .actions import NO_FILTERS, ActionFilters, OrientationLinks, actions_of
 from .models import Action, Service
 
 
@@ -125,6 +128,32 @@ def trajectory_of(viewer, territory: Territory, filters: ActionFilters = NO_FILT
 
 def trajectory_gaps(viewer, territory: Territory, filters: ActionFilters = NO_FILTERS) -> TrajectoryGaps:
     return trajectory_of(viewer, territory, filters).gaps
+
+
+@dataclass(frozen=True)
+class GapsSummary:
+    """The gaps the dashboard shows, counted by the database rather than from every action."""
+
+    action_count: int
+    orientations_without_action: tuple[Orientation, ...]
+    actions_without_orientation_count: int
+
+
+def gaps_summary(viewer, territory: Territory) -> GapsSummary:
+    """The same figures as `trajectory_gaps` (readable actions; readable orientations no readable
+    action serves; readable actions serving no orientation at all, readable or not), in two queries
+    and a third for the vision."""
+    actions = visible_to(Action.objects.filter(territory=territory), viewer)
+    counts = actions.aggregate(
+        total=Count("id"),
+        serving_none=Count("id", filter=~Exists(OrientationLinks.objects.filter(action_id=OuterRef("pk")))),
+    )
+    served = OrientationLinks.objects.filter(orientation_id=OuterRef("pk"), action__in=actions)
+    return GapsSummary(
+        action_count=counts["total"],
+        orientations_without_action=tuple(vision_orientations(viewer, territory).filter(~Exists(served))),
+        actions_without_orientation_count=counts["serving_none"],
+    )
 
 
 def silo_view(viewer, territory: Territory, filters: ActionFilters = NO_FILTERS) -> SiloView:
