@@ -103,6 +103,17 @@ def members_of(viewer, organisation: Actor) -> QuerySet[Actor]:
     return visible_to(members, viewer).order_by("name", "id")
 
 
+def nameable_actors(viewer, territory: Territory) -> QuerySet[Actor]:
+    """The actors `viewer` may name in a record (a member, a party, who changed, a witness): the
+    territory's, not erased, that they may read, by name, with their category."""
+    return (
+        readable_actors(viewer, territory)
+        .filter(erased_at__isnull=True)
+        .select_related("category")
+        .order_by("name", "id")
+    )
+
+
 def readable_actors(viewer, territory: Territory) -> QuerySet[Actor]:
     """The territory's actors `viewer` may read (no order, nothing fetched): the one filter every
     record that names actors (pilots, spaces, trainings…) starts from."""

@@ -14,12 +14,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trajectoires.cooperation.actor_selectors import nameable_actors
 from trajectoires.cooperation.models import Actor
 from trajectoires.governance.participation_forms import DATE_WIDGET, visibility_field
+from trajectoires.planning.actions import readable_actions
 from trajectoires.planning.models import Action
 
 from .models import Agreement, ChangeKind, Outcome, Valence
-from .outcomes import outcome_actor_choices, readable_trajectory_actions
 
 EVERYTHING = ("", _("All"))
 INTENDED, UNINTENDED = "yes", "no"
@@ -114,10 +115,8 @@ class OutcomeForm(forms.Form):
 
     def __init__(self, *args, viewer=None, territory=None, outcome: Outcome | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["actor"].queryset = outcome_actor_choices(viewer, territory).select_related("category")
-        self.fields["actions"].queryset = readable_trajectory_actions(viewer, territory).order_by(
-            "title", "id"
-        )
+        self.fields["actor"].queryset = nameable_actors(viewer, territory)
+        self.fields["actions"].queryset = readable_actions(viewer, territory).order_by("title", "id")
         if outcome is not None and outcome.actor_id and not self._offers(outcome.actor_id):
             del self.fields["actor"]  # an actor the editor cannot read stays as it is
 
@@ -157,6 +156,4 @@ class SubstantiationForm(forms.Form):
 
     def __init__(self, *args, viewer=None, territory=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["substantiator"].queryset = outcome_actor_choices(viewer, territory).select_related(
-            "category"
-        )
+        self.fields["substantiator"].queryset = nameable_actors(viewer, territory)

@@ -27,10 +27,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trajectoires.cooperation.actor_selectors import nameable_actors
 from trajectoires.cooperation.models import Actor
 from trajectoires.cooperation.network_selectors import ActorView, readable_actor_ids
 from trajectoires.core.audit import audit_record, changed_fields
 from trajectoires.core.visibility import Visibility
+from trajectoires.planning.actions import readable_actions
 from trajectoires.planning.models import Action
 from trajectoires.territories.models import Territory
 from trajectoires.territories.permissions import visible_to
@@ -133,26 +135,13 @@ def outcome_page(viewer, territory: Territory, pk: int) -> OutcomePage:
     return OutcomePage(
         outcome=outcome,
         actor=actor,
-        actions=list(
-            readable_trajectory_actions(viewer, territory).filter(outcomes=outcome).order_by("title")
-        ),
+        actions=list(readable_actions(viewer, territory).filter(outcomes=outcome).order_by("title")),
         substantiations=[
             SubstantiationView(
                 item, ActorView.of(item.substantiator, readable) if item.substantiator else None
             )
             for item in substantiations
         ],
-    )
-
-
-def readable_trajectory_actions(viewer, territory: Territory) -> QuerySet[Action]:
-    return visible_to(Action.objects.filter(territory=territory), viewer)
-
-
-def outcome_actor_choices(viewer, territory: Territory) -> QuerySet[Actor]:
-    """The actors `viewer` may name (as who changed, or as an independent person)."""
-    return visible_to(Actor.objects.filter(territory=territory, erased_at__isnull=True), viewer).order_by(
-        "name", "id"
     )
 
 
@@ -177,14 +166,12 @@ def _link_errors(viewer, outcome: Outcome, before: dict[str, Any], actions: list
     errors: dict[str, list[str]] = {}
     territory = outcome.territory
     changed_actor = outcome.actor_id and outcome.actor_id != before.get("actor")
-    if changed_actor and not outcome_actor_choices(viewer, territory).filter(pk=outcome.actor_id).exists():
+    if changed_actor and not nameable_actors(viewer, territory).filter(pk=outcome.actor_id).exists():
         errors["actor"] = [_("Choose an actor of this territory.")]
     if actions is not None:
         kept = set(before.get("actions", []))
         new = {action.pk for action in actions} - kept
-        readable = set(
-            readable_trajectory_actions(viewer, territory).filter(pk__in=new).values_list("pk", flat=True)
-        )
+        readable = set(readable_actions(viewer, territory).filter(pk__in=new).values_list("pk", flat=True))
         if new - readable:
             errors["actions"] = [_("Choose actions of this territory's trajectory.")]
     return errors
@@ -208,7 +195,7 @@ def _validate(viewer, outcome: Outcome, before: dict[str, Any], actions: list[Ac
 
 def _hidden_actions(viewer, outcome: Outcome) -> list[Action]:
     """Actions linked to the outcome that `viewer` cannot read: their edit keeps them."""
-    readable = readable_trajectory_actions(viewer, outcome.territory).values("pk")
+    readable = readable_actions(viewer, outcome.territory).values("pk")
     return list(outcome.actions.exclude(pk__in=readable))
 
 
@@ -352,7 +339,7 @@ def substantiation_add(
 
 def _substantiation_errors(viewer, substantiation: Substantiation) -> dict[str, list[str]]:
     outcome, person = substantiation.outcome, substantiation.substantiator
-    if person is None or not outcome_actor_choices(viewer, outcome.territory).filter(pk=person.pk).exists():
+    if person is None or not nameable_actors(viewer, outcome.territory).filter(pk=person.pk).exists():
         return {"substantiator": [_("Choose an actor of this territory.")]}
     if person.user_id is not None and person.user_id == outcome.author_id:
         return {

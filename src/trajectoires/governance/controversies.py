@@ -20,7 +20,6 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from trajectoires.cooperation.models import Actor
 from trajectoires.cooperation.network_selectors import ActorView, readable_actor_ids
 from trajectoires.core.audit import audit_record, changed_fields
 from trajectoires.core.visibility import Visibility
@@ -195,13 +194,6 @@ def _party_view(party: Party, readable: set[int]) -> PartyView:
 
 def subject_area_choices() -> list[Item]:
     return referential_items(AREA_GRID)
-
-
-def party_actor_choices(viewer, territory: Territory) -> QuerySet[Actor]:
-    """The actors `viewer` may name as a party: those of the territory they may read."""
-    return visible_to(Actor.objects.filter(territory=territory, erased_at__isnull=True), viewer).order_by(
-        "name", "id"
-    )
 
 
 # Writes ------------------------------------------------------------------------------------------

@@ -13,10 +13,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trajectoires.cooperation.actor_selectors import nameable_actors
 from trajectoires.cooperation.models import Actor
 from trajectoires.referential.models import Item
 
-from .controversies import PartyView, party_actor_choices, subject_area_choices
+from .controversies import PartyView, subject_area_choices
 from .decisions import readable_decisions
 from .models import Controversy, ControversyStage, Decision, ExpertiseKind, Party
 from .participation_forms import DATE_WIDGET, SpaceChoiceField, visibility_field
@@ -182,7 +183,7 @@ class PartyForm(forms.Form):
         self, *args, viewer=None, territory=None, party: Party | None = None, contacts=True, **kwargs
     ):
         super().__init__(*args, **kwargs)
-        self.fields["actor"].queryset = party_actor_choices(viewer, territory).select_related("category")
+        self.fields["actor"].queryset = nameable_actors(viewer, territory)
         if party is not None and party.actor_id and not self._offers(party.actor_id):
             del self.fields["actor"]  # an actor the editor cannot read stays the party
         if not contacts:

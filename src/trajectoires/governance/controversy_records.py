@@ -22,9 +22,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trajectoires.cooperation.actor_selectors import nameable_actors
 from trajectoires.cooperation.models import Actor
 from trajectoires.core.audit import changed_fields
-from trajectoires.territories.permissions import visible_to
 
 from .controversies import audit_controversy
 from .controversy_lifecycle import SETTLED, Stage
@@ -68,6 +68,10 @@ def _party_snapshot(party: Party) -> dict[str, Any]:
     return values
 
 
+def _nameable(viewer: Any, controversy: Controversy, actor_id: int) -> bool:
+    return nameable_actors(viewer, controversy.territory).filter(pk=actor_id).exists()
+
+
 def _party_errors(actor: Any, party: Party, actor_before: int | None) -> dict[str, list[str]]:
     errors = _full_clean(party, exclude=["controversy", "actor"])
     controversy = party.controversy
@@ -75,12 +79,8 @@ def _party_errors(actor: Any, party: Party, actor_before: int | None) -> dict[st
         errors.setdefault("actor", []).append(
             _("Choose an actor of the map or name a group of inhabitants (one of the two).")
         )
-    elif party.actor_id is not None and party.actor_id != actor_before:
-        readable = visible_to(
-            Actor.objects.filter(territory_id=controversy.territory_id, erased_at__isnull=True), actor
-        )
-        if not readable.filter(pk=party.actor_id).exists():
-            errors.setdefault("actor", []).append(_("Choose an actor of this territory."))
+    elif party.actor_id not in (None, actor_before) and not _nameable(actor, controversy, party.actor_id):
+        errors.setdefault("actor", []).append(_("Choose an actor of this territory."))
     if party.actor_id is not None and party.contact_email:
         errors.setdefault("contact_email", []).append(
             _("An actor is written to at its address in the map: leave this empty.")

@@ -7,13 +7,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trajectoires.cooperation.actor_selectors import nameable_actors
 from trajectoires.cooperation.models import Actor
 from trajectoires.core.visibility import Visibility
 from trajectoires.referential.selectors import referential_items
 
 from .decisions import LEVEL_GRID
 from .models import Decision, ParticipationSpace, SpaceKind
-from .spaces import readable_spaces, space_actor_choices
+from .spaces import readable_spaces
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -55,7 +56,7 @@ class SpaceForm(forms.Form):
 
     def __init__(self, *args, viewer=None, territory=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = space_actor_choices(viewer, territory)
+        self.fields["members"].queryset = nameable_actors(viewer, territory)
 
     @classmethod
     def for_space(cls, space: ParticipationSpace, data=None, *, viewer=None) -> "SpaceForm":
@@ -86,7 +87,7 @@ class MeetingForm(forms.Form):
         field = self.fields["attendees"]
         # Any readable actor of the territory is accepted here, so that the service can say which
         # one is not a member; the page offers the members only.
-        field.queryset = space_actor_choices(viewer, space.territory)
+        field.queryset = nameable_actors(viewer, space.territory)
         members = {actor.pk for actor in space.members.all()}
         field.widget.choices = [
             (actor.pk, field.label_from_instance(actor)) for actor in field.queryset if actor.pk in members

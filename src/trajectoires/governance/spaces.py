@@ -67,12 +67,6 @@ def space_list(viewer, territory: Territory, *, kind: str = "") -> QuerySet[Part
     )
 
 
-def space_actor_choices(viewer, territory: Territory) -> QuerySet[Actor]:
-    """The actors who may sit in a space: the territory's, not erased, that `viewer` may read."""
-    actors = Actor.objects.filter(territory=territory, erased_at__isnull=True).select_related("category")
-    return visible_to(actors, viewer).order_by("name", "id")
-
-
 def spaces_of(viewer, territory: Territory) -> QuerySet[ParticipationSpace]:
     """The readable spaces with their members (and categories) and meetings fetched."""
     members = Actor.objects.select_related("category").order_by("id")

@@ -70,11 +70,16 @@ def _filtered(actions: QuerySet[Action], filters: ActionFilters) -> QuerySet[Act
     return actions
 
 
+def readable_actions(viewer, territory: Territory) -> QuerySet[Action]:
+    """The territory's actions `viewer` may read (no order, nothing fetched)."""
+    return visible_to(Action.objects.filter(territory=territory), viewer)
+
+
 def actions_of(viewer, territory: Territory, filters: ActionFilters = NO_FILTERS) -> QuerySet[Action]:
     """The territory's actions `viewer` may read, by title, with their services, readable
     orientations and key actions fetched up front; `serves_any` says whether an action serves any
     orientation at all, readable or not."""
-    actions = _filtered(visible_to(Action.objects.filter(territory=territory), viewer), filters)
+    actions = _filtered(readable_actions(viewer, territory), filters)
     return (
         actions.select_related("territory", "owner_service", "author")
         .annotate(serves_any=Exists(OrientationLinks.objects.filter(action_id=OuterRef("pk"))))
@@ -106,7 +111,7 @@ def services_of(viewer, territory: Territory) -> QuerySet[Service]:
     services = Service.objects.filter(territory=territory).order_by("name", "id")
     if can_add_action(viewer, territory):
         return services
-    readable = visible_to(Action.objects.filter(territory=territory), viewer)
+    readable = readable_actions(viewer, territory)
     involved = ServiceLinks.objects.filter(action__in=readable).values("service_id")
     return services.filter(Q(pk__in=readable.values("owner_service_id")) | Q(pk__in=involved))
 

@@ -14,9 +14,8 @@ from trajectoires.core.text import search_key
 from trajectoires.steering.models import Orientation
 from trajectoires.steering.narratives import vision_orientations
 from trajectoires.territories.models import Territory
-from trajectoires.territories.permissions import visible_to
 
-from .actions import NO_FILTERS, ActionFilters, OrientationLinks, actions_of
+from .actions import NO_FILTERS, ActionFilters, OrientationLinks, actions_of, readable_actions
 from .models import Action, Service
 
 
@@ -143,7 +142,7 @@ def gaps_summary(viewer, territory: Territory) -> GapsSummary:
     """The same figures as `trajectory_gaps` (readable actions; readable orientations no readable
     action serves; readable actions serving no orientation at all, readable or not), in two queries
     and a third for the vision."""
-    actions = visible_to(Action.objects.filter(territory=territory), viewer)
+    actions = readable_actions(viewer, territory)
     counts = actions.aggregate(
         total=Count("id"),
         serving_none=Count("id", filter=~Exists(OrientationLinks.objects.filter(action_id=OuterRef("pk")))),

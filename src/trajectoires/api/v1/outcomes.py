@@ -34,10 +34,10 @@ from trajectoires.evaluation.outcomes import (
     outcome_list,
     outcome_page,
     outcome_update,
-    readable_trajectory_actions,
     substantiation_add,
 )
 from trajectoires.evaluation.permissions import can_add_outcome, can_edit_outcome, can_substantiate
+from trajectoires.planning.actions import readable_actions
 from trajectoires.planning.models import Action
 from trajectoires.territories.models import Territory
 from trajectoires.territories.selectors import territory_get
@@ -203,7 +203,7 @@ def _written_out(viewer, territory: Territory, outcome: Outcome) -> dict[str, An
     except Http404:
         readable = readable_actor_ids(viewer, territory.pk)
         actor = ActorView.of(outcome.actor, readable) if outcome.actor else None
-        linked = readable_trajectory_actions(viewer, territory).filter(outcomes=outcome)
+        linked = readable_actions(viewer, territory).filter(outcomes=outcome)
         actions = list(linked.order_by("title"))
         return _page_out(OutcomePage(outcome, actor, actions, []))
 
