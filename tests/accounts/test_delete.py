@@ -17,7 +17,7 @@ from trajectoires.accounts.services import account_delete, account_update, api_t
 from trajectoires.accounts.signals import account_deleting
 from trajectoires.accounts.signin import sign_in_attempt_record
 from trajectoires.core.models import AuditEntry
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_items
 
 pytestmark = pytest.mark.django_db
 DELETE = "/compte/supprimer/"
@@ -27,9 +27,7 @@ PASSWORD = "a long member password"
 @pytest.fixture
 def member_with_ties(member):
     """The member, with an Assembly role, a funder role, a token and a past profile change."""
-    funder = Funder.objects.create(
-        name="ADEME", slug="ademe", kind=Item.objects.filter(grid__code="funder_type")[0]
-    )
+    funder = Funder.objects.create(name="ADEME", slug="ademe", kind=referential_items("funder_type")[0])
     FunderMembership.objects.create(user=member, funder=funder, role="officer")
     AssemblyMembership.objects.create(user=member, role="delegate")
     api_token_create(user=member, name="Script de Maël", scope="read")

@@ -12,6 +12,8 @@ from tests.trust.world import build_world, client_as
 from trajectoires.accounts.services import api_token_create
 from trajectoires.cooperation.models import Actor
 from trajectoires.core.models import AuditEntry
+from trajectoires.referential.models import ReferentialVersion
+from trajectoires.referential.selectors import referential_item
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/territories/ungersheim/actors/"
@@ -237,3 +239,30 @@ def test_the_territory_admin_exports_and_erases_a_person_through_the_api(client,
     assert Actor.objects.get(pk=person.pk).name == f"Personne effacée n° {person.pk}"
     assert client.post(f"{url}/erase").status_code == 409  # already erased
     assert AuditEntry.objects.filter(action="actor.erase", object_id=str(person.pk)).count() == 1
+
+
+def test_an_actor_keeps_its_version_1_category_for_an_unchanged_code(client, world):
+    first = ReferentialVersion.objects.get(number=1)
+    actor = Actor.objects.get(name="Personne partners")
+    actor.category = referential_item("actor_category", "elu", version=first)
+    actor.save()
+    client_as(client, world, "editor")
+    url = f"{URL[:-1]}/{actor.pk}"
+
+    def held():
+        actor.refresh_from_db()
+        return actor.function, actor.category.code, actor.category.version.number
+
+    response = client.patch(url, {"function": "Maire"}, content_type="application/json")
+    assert (response.status_code, response.json()["category"]) == (200, "elu")
+    assert held() == ("Maire", "elu", 1)
+    response = client.patch(url, {"category": "elu"}, content_type="application/json")
+    assert (response.status_code, held()) == (200, ("Maire", "elu", 1))
+    elus = ["Personne alliance", "Personne partners", "Personne private", "Personne public"]
+    assert names(client.get(URL, {"category": "elu"})) == elus
+    response = client.patch(url, {"category": "agent"}, content_type="application/json")
+    assert (response.status_code, response.json()["category"], held()) == (
+        200,
+        "agent",
+        ("Maire", "agent", 2),
+    )

@@ -14,7 +14,7 @@ from trajectoires.accounts.models import (
     TokenScope,
 )
 from trajectoires.accounts.services import api_token_create, api_token_revoke
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_item
 from trajectoires.territories.models import TerritoryMembership
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +121,7 @@ def test_my_memberships_in_english(client, member, make_territory, token_of, bea
     loire = make_territory("Loire", "departement", "42")
     TerritoryMembership.objects.create(user=member, territory=ungersheim, role="admin")
     TerritoryMembership.objects.create(user=member, territory=loire, role="contributor")
-    state = Item.objects.get(grid__code="funder_type", code="etat")
+    state = referential_item("funder_type", "etat")
     funder = Funder.objects.create(name="Préfecture du Haut-Rhin", slug="prefecture-68", kind=state)
     FunderMembership.objects.create(user=member, funder=funder, role="officer")
     AssemblyMembership.objects.create(user=member, role="delegate")

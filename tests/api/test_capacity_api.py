@@ -11,8 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from tests.governance.test_capacity import a_training, an_actor, known_team
 from tests.trust.world import build_world
 from trajectoires.accounts.services import api_token_create
+from trajectoires.cooperation.actors import actor_create
 from trajectoires.core.models import AuditEntry
 from trajectoires.governance.models import TeamStructure, Training
+from trajectoires.referential.models import ReferentialVersion
+from trajectoires.referential.selectors import referential_item
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/territories/ungersheim"
@@ -176,6 +179,39 @@ def test_the_team_structure_is_written_and_read(client, world):
     }
     assert TeamStructure.objects.get().dgs == dgs
     assert AuditEntry.objects.filter(action__startswith="team_structure").count() == 1
+
+
+def test_actors_of_version_1_categories_are_judged_and_counted_by_code(client, world):
+    """Version 2 of the référentiel is the current one: a person of the agents' category of
+    version 1 may be the DGS, an élu of version 1 may not, and both count in the coverage (0009)."""
+    first = ReferentialVersion.objects.get(number=1)
+
+    def old_actor(name, code):
+        return actor_create(
+            actor=world.people["admin"],
+            territory=world.territory,
+            kind="person",
+            name=name,
+            category=referential_item("actor_category", code, version=first),
+            visibility="public",
+        )
+
+    agent, mayor = old_actor("Claire Martin", "agent"), old_actor("Maire", "elu")
+    an_actor(world, "Élue A")
+    admin = auth(world, "admin")
+    refused = send(client, "put", f"{BASE}/team-structure", {"dgs": mayor.pk, "visibility": "public"}, admin)
+    assert (refused.status_code, refused.json()["error"]["fields"]) == (
+        422,
+        {"dgs": ["Le ou la DGS est une personne de la catégorie « Agent de la collectivité »."]},
+    )
+    response = send(client, "put", f"{BASE}/team-structure", {"dgs": agent.pk, "visibility": "public"}, admin)
+    assert response.json()["dgs"] == {"id": agent.pk, "name": "Claire Martin", "category": "agent"}
+    a_training(world, change_management=True, participants=[mayor], visibility="public")
+    coverage = client.get(f"{BASE}/training-coverage").json()["coverage"]
+    assert [(row["category"], row["people"], row["trained"]) for row in coverage] == [
+        ("elu", 2, 1),
+        ("agent", 1, 0),
+    ]
 
 
 def test_the_coverage_is_read_as_the_caller_may_read_it(client, world):

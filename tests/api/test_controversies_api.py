@@ -28,6 +28,8 @@ from trajectoires.governance.models import (
     StageTransition,
     StateOfControversy,
 )
+from trajectoires.referential.models import ReferentialVersion
+from trajectoires.referential.selectors import referential_item
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/territories/ungersheim/controversies/"
@@ -182,6 +184,31 @@ def test_the_list_filters_by_stage_forum_and_area(client, world):
     assert subjects(area="energy", stage="reported") == ["Parc éolien"]
     refused = Client().get(BASE, {"stage": "archived"})
     assert list(fields(refused)) == ["stage"]
+
+
+def test_version_1_subject_areas_are_listed_by_code_and_kept_by_an_unchanged_patch(client, world):
+    """Version 2 of the référentiel is the current one: a controversy about essential needs of
+    version 1 is found by their codes, and a patch keeps them while they are kept (decision 0009)."""
+    first = ReferentialVersion.objects.get(number=1)
+    controversy = report(world, "Captage d'eau", subject_areas=[need("water")])
+    controversy.subject_areas.set([referential_item("essential_need", "water", version=first)])
+    report(world, "Parc éolien", subject_areas=[need("energy")])
+    listed = Client().get(BASE, {"area": "water"}).json()["results"]
+    assert [(row["subject"], row["subject_areas"]) for row in listed] == [("Captage d'eau", ["water"])]
+    url = f"{BASE}{controversy.pk}"
+    changed = call(client, "patch", url, {"subject_areas": ["food", "water"]}, "editor", world)
+    assert (changed.status_code, changed.json()["subject_areas"]) == (200, ["water", "food"])
+    held = sorted(controversy.subject_areas.values_list("code", "version__number"))
+    assert held == [("food", 2), ("water", 1)]
+    changed = call(client, "patch", url, {"subject_areas": ["food"]}, "editor", world)
+    assert (changed.status_code, changed.json()["subject_areas"]) == (200, ["food"])
+    assert list(controversy.subject_areas.values_list("code", "version__number")) == [("food", 2)]
+    assert [
+        entry.changes for entry in AuditEntry.objects.filter(action="controversy.update").order_by("id")
+    ] == [
+        {"subject_areas": [["water"], ["food", "water"]]},
+        {"subject_areas": [["food", "water"], ["food"]]},
+    ]
 
 
 def test_bad_input_names_the_fields_and_writes_nothing(client, world):

@@ -8,10 +8,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.planning.test_documents import grand_est, mulhouse_alsace, record, strasbourg_territory, ungersheim
+from tests.planning.test_documents import (
+    grand_est,
+    mulhouse_alsace,
+    record,
+    strasbourg_territory,
+    ungersheim,
+    version_1_type,
+)
 from tests.trust.world import build_world
 from trajectoires.accounts.services import api_token_create
 from trajectoires.core.models import AuditEntry
+from trajectoires.planning.documents import document_create
 from trajectoires.planning.models import PlanningDocument
 
 pytestmark = pytest.mark.django_db
@@ -133,6 +141,49 @@ def test_bad_input_names_the_fields_and_writes_nothing(client, world):
         }
     assert PlanningDocument.objects.count() == 0
     assert not AuditEntry.objects.filter(action__startswith="planning_document").exists()
+
+
+def test_a_version_1_type_is_kept_by_an_unchanged_replace_and_counts_as_in_force(client, world):
+    """Version 2 of the référentiel is the current one: a document of a version-1 type keeps it
+    while its type is unchanged, and a second one of the same type in force is refused (0009)."""
+    document = document_create(
+        actor=world.people["admin"],
+        territory=world.territory,
+        doc_type=version_1_type("plu"),
+        title="PLU d’Ungersheim",
+        writer=ungersheim(),
+        status="adopted",
+        adopted_on=datetime.date(2019, 3, 12),
+        visibility="public",
+    )
+    headers = auth(world, "editor")
+    response = client.post(
+        f"{BASE}/", payload(title="Autre PLU"), content_type="application/json", headers=headers
+    )
+    assert (response.status_code, response.json()["error"]["fields"]) == (
+        422,
+        {
+            "writer": [
+                "« Ungersheim » a déjà un PLU en vigueur sur la plateforme, partagé par chaque territoire "
+                "qu’elle couvre : il n’est enregistré qu’une fois."
+            ]
+        },
+    )
+    url = f"{BASE}/{document.pk}"
+    response = client.put(url, payload(title="PLU révisé"), content_type="application/json", headers=headers)
+    assert (response.status_code, response.json()["type"]) == (
+        200,
+        {"code": "plu", "label": "Plan local d'urbanisme (PLU)"},
+    )
+    document.refresh_from_db()
+    assert (document.title, document.doc_type.version.number) == ("PLU révisé", 1)
+    response = client.put(
+        url, payload(doc_type="carte_communale"), content_type="application/json", headers=headers
+    )
+    assert (response.status_code, response.json()["type"]["code"]) == (200, "carte_communale")
+    document.refresh_from_db()
+    assert (document.doc_type.code, document.doc_type.version.number) == ("carte_communale", 2)
+    assert list(PlanningDocument.objects.values_list("title", flat=True)) == ["PLU d’Ungersheim"]
 
 
 def test_a_shared_document_is_read_through_every_territory_it_binds_and_kept_by_its_recorder(client, world):

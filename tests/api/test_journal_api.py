@@ -5,6 +5,8 @@ import pytest
 from tests.trust.world import build_world, client_as
 from trajectoires.accounts.services import api_token_create
 from trajectoires.core.models import AuditEntry
+from trajectoires.referential.models import ReferentialVersion
+from trajectoires.referential.selectors import referential_item
 from trajectoires.steering.models import JournalEntry
 from trajectoires.steering.services import journal_entry_create
 
@@ -149,3 +151,46 @@ def test_bad_input_names_the_fields_and_writes_nothing(client, world):
         "occurred_on": ["Saisissez une date valide."],
     }
     assert JournalEntry.objects.count() == 4
+
+
+def test_filters_and_writes_by_code_keep_the_version_1_items_an_entry_holds(client, world):
+    first = ReferentialVersion.objects.get(number=1)
+    entry = journal_entry_create(
+        actor=world.people["admin"],
+        territory=world.territory,
+        title="Conseil de 2024",
+        occurred_on="2024-05-04",
+        key_actions=[referential_item("key_action", "K10", version=first)],
+        needs=[referential_item("essential_need", "water", version=first)],
+        visibility="public",
+    )
+    client_as(client, world, "editor")
+
+    def titles(**query):
+        return [row["title"] for row in client.get(URL, query).json()["results"]]
+
+    assert titles(key_action="K10") == ["Conseil de 2024"]
+    assert titles(need="water") == ["Conseil de 2024"]
+    assert client.get(URL, {"key_action": "K99"}).json()["error"]["fields"] == {
+        "key_action": ["Code inconnu : K99."]
+    }
+
+    def held(items):
+        return sorted((item.code, item.version.number) for item in items.all())
+
+    payload = {"title": "Conseil de 2024", "occurred_on": "2024-05-04", "visibility": "public"}
+    response = client.put(
+        f"{URL}{entry.pk}",
+        payload | {"key_actions": ["K10"], "needs": ["water"]},
+        content_type="application/json",
+    )
+    assert (response.json()["key_actions"], response.json()["needs"]) == (["K10"], ["water"])
+    assert (held(entry.key_actions), held(entry.needs)) == ([("K10", 1)], [("water", 1)])
+    assert not AuditEntry.objects.filter(action="journal_entry.update").exists()
+    response = client.put(
+        f"{URL}{entry.pk}",
+        payload | {"key_actions": ["K1", "K10"], "needs": []},
+        content_type="application/json",
+    )
+    assert response.json()["key_actions"] == ["K1", "K10"]
+    assert (held(entry.key_actions), held(entry.needs)) == ([("K1", 2), ("K10", 1)], [])

@@ -13,8 +13,11 @@ from tests.governance.test_spaces import an_actor, make_space
 from tests.trust.world import build_world
 from trajectoires.accounts.services import api_token_create
 from trajectoires.core.models import AuditEntry
+from trajectoires.governance.decisions import decision_create
 from trajectoires.governance.models import Decision, Meeting, ParticipationSpace
 from trajectoires.governance.spaces import meeting_record
+from trajectoires.referential.models import ReferentialVersion
+from trajectoires.referential.selectors import referential_item
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/territories/ungersheim"
@@ -190,6 +193,39 @@ def test_a_decision_is_recorded_read_filtered_replaced_and_deleted(client, world
         == 204
     )
     assert Decision.objects.filter(pk=decision.pk).count() == 0
+
+
+def test_a_version_1_level_is_counted_filtered_and_kept_by_an_unchanged_replace(client, world):
+    """Version 2 of the référentiel is the current one: a decision at a level of version 1 is
+    counted and filtered by its code, and keeps its row while its level is unchanged (0009)."""
+    first = ReferentialVersion.objects.get(number=1)
+    decision = decision_create(
+        actor=world.people["admin"],
+        territory=world.territory,
+        title="Budget participatif",
+        decided_on=datetime.date(2026, 1, 15),
+        participation_level=referential_item("participation_level", "consult", version=first),
+        visibility="public",
+    )
+    decide(world, "Plan vélo", "consult", decided_on=datetime.date(2026, 2, 1))
+    listed = client.get(f"{BASE}/decisions/", {"level": "consult"}).json()["results"]
+    assert [row["title"] for row in listed] == ["Plan vélo", "Budget participatif"]
+    assert client.get(f"{BASE}/decisions/levels").json()["overall"]["counts"]["consult"] == 2
+    payload = {
+        "title": "Budget participatif 2026",
+        "decided_on": "2026-01-15",
+        "participation_level": "consult",
+        "visibility": "public",
+    }
+    url, headers = f"{BASE}/decisions/{decision.pk}", auth(world, "editor")
+    response = put(client, url, payload, headers)
+    assert response.json()["participation_level"] == {"code": "consult", "label": "Consulter", "rank": 2}
+    decision.refresh_from_db()
+    assert (decision.title, decision.participation_level.version.number) == ("Budget participatif 2026", 1)
+    response = put(client, url, payload | {"participation_level": "concert"}, headers)
+    assert response.json()["participation_level"]["code"] == "concert"
+    decision.refresh_from_db()
+    assert decision.participation_level.version.number == 2
 
 
 def test_decision_bad_input_names_the_fields_and_writes_nothing(client, world):

@@ -14,9 +14,9 @@ def test_the_current_version_and_its_grids_as_on_the_page(client):
         answer = client.get("/api/v1/referential/").json()
     assert len(queries) == 3  # the version, its grids, their items with their parents
     assert {key: answer[key] for key in ("number", "label", "published_on", "source")} == {
-        "number": 1,
-        "label": "Référentiel Trajectoires 2026",
-        "published_on": "2026-11-26",
+        "number": 2,
+        "label": "Référentiel Trajectoires 2026 — échelles d’autoévaluation",
+        "published_on": "2026-12-06",
         "source": "« Passer à l'échelle — Recommandations et perspectives », La Fabrique des transitions",
     }
     assert answer["grids"][:2] == [
@@ -43,7 +43,7 @@ def test_the_current_version_and_its_grids_as_on_the_page(client):
 def test_a_grid_with_its_items(client):
     answer = client.get("/api/v1/referential/posture").json()
     assert {key: value for key, value in answer.items() if key != "items"} == {
-        "version": 1,
+        "version": 2,
         "code": "posture",
         "label_fr": "Postures des élus",
         "label_en": "Postures of elected officials",

@@ -8,7 +8,7 @@ from tests.files import EXE, PDF, upload
 from tests.trust.world import build_world
 from trajectoires.accounts.services import api_token_create
 from trajectoires.core.models import AuditEntry
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_item
 from trajectoires.steering.models import Attachment, Celebration, Narrative
 from trajectoires.steering.narratives import narrative_create
 from trajectoires.steering.services import journal_entry_create
@@ -137,9 +137,7 @@ def test_narratives_with_orientations_filters_and_a_file(client, world):
         statement="Un village nourricier.",
         reason="x",
         visibility="public",
-        orientations=[
-            OrientationInput("Se nourrir ici", [Item.objects.get(grid__code="essential_need", code="food")])
-        ],
+        orientations=[OrientationInput("Se nourrir ici", [referential_item("essential_need", "food")])],
     )
     orientation = vision.orientations.get()
     assert client.get(f"{BASE}/narratives/orientations").json() == [
@@ -209,7 +207,7 @@ def test_narratives_with_orientations_filters_and_a_file(client, world):
 
 
 def test_the_journal_api_searches_filters_and_carries_files(client, world):
-    k10 = Item.objects.get(grid__code="key_action", code="K10")
+    k10 = referential_item("key_action", "K10")
     entry(world, "Chantier participatif", entry_type="meeting", key_actions=[k10])
     target = entry(world, "Conseil municipal", entry_type="decision")
     private = entry(world, "Devis", visibility="private", attachments=[upload("devis.pdf", PDF)])

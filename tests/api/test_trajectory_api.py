@@ -13,7 +13,8 @@ from trajectoires.accounts.services import api_token_create
 from trajectoires.core.models import AuditEntry
 from trajectoires.planning.actions import action_create
 from trajectoires.planning.models import Action, Service
-from trajectoires.referential.models import Item
+from trajectoires.referential.models import ReferentialVersion
+from trajectoires.referential.selectors import referential_item
 from trajectoires.steering.vision import OrientationInput, vision_save
 
 pytestmark = pytest.mark.django_db
@@ -158,7 +159,7 @@ def test_bad_input_names_the_fields_and_writes_nothing(client, world):
 
 
 def orientation_elsewhere(world):
-    water = Item.objects.get(grid__code="essential_need", code="water")
+    water = referential_item("essential_need", "water")
     vision = vision_save(
         actor=world.people["member_elsewhere"],
         territory=world.elsewhere,
@@ -205,6 +206,45 @@ def test_the_list_filters_and_the_services_follow_visibility(client, world):
     team = client.get(f"{BASE}/services", headers=auth(world, "contributor")).json()
     assert team == [{"id": s.pk, "name": s.name} for s in services.order_by("name", "id")]
     assert "Cabinet" in [row["name"] for row in team]
+
+
+def test_version_1_key_actions_are_found_by_code_and_kept_by_an_unchanged_replace(client, world):
+    """Version 2 of the référentiel is the current one: the filter by code finds an action tagged
+    with rows of version 1, and a replace keeps them while their codes are kept (decision 0009)."""
+    (nourish, _move, _dwell), _ = known_trajectory(world)
+    first = ReferentialVersion.objects.get(number=1)
+    action = action_create(
+        actor=world.people["admin"],
+        territory=world.territory,
+        title="Marché paysan",
+        orientations=[nourish],
+        key_actions=[referential_item("key_action", code, version=first) for code in ("K5", "K8")],
+        visibility="public",
+    )
+
+    def titles(**query):
+        return [row["title"] for row in client.get(f"{BASE}/actions/", query).json()["results"]]
+
+    assert titles(key_action="K8") == ["Cantine bio", "Marché paysan"]
+    assert titles(key_action="K5") == ["Marché paysan"]
+    trajectory = client.get(f"{BASE}/trajectory", {"key_action": "K5"}).json()
+    assert (trajectory["actions"], trajectory["orientations"][0]["actions"]) == (
+        1,
+        [{"id": action.pk, "title": "Marché paysan"}],
+    )
+    url, headers = f"{BASE}/actions/{action.pk}", auth(world, "editor")
+    sent = payload(title="Marché paysan", orientations=[nourish.pk], key_actions=["K8", "K5"])
+    response = client.put(url, sent, content_type="application/json", headers=headers)
+    assert (response.status_code, response.json()["key_actions"]) == (200, ["K5", "K8"])
+    assert sorted(action.key_actions.values_list("code", "version__number")) == [("K5", 1), ("K8", 1)]
+    response = client.put(
+        url, sent | {"key_actions": ["K8", "K10"]}, content_type="application/json", headers=headers
+    )
+    assert (response.status_code, response.json()["key_actions"]) == (200, ["K8", "K10"])
+    assert sorted(action.key_actions.values_list("code", "version__number")) == [("K10", 2), ("K8", 1)]
+    assert AuditEntry.objects.filter(action="action.update").order_by("pk").last().changes == {
+        "key_actions": [["K5", "K8"], ["K10", "K8"]]
+    }
 
 
 def test_the_trajectory_gives_the_gaps_and_the_silo_figures(client, world):
@@ -281,7 +321,7 @@ def test_the_answers_cost_the_same_queries_whatever_the_data(client, world, url)
             owner_service=f"Service {index % 5}",
             services=[f"Service {(index + 2) % 5}"],
             orientations=[nourish] if index % 2 else [],
-            key_actions=[Item.objects.get(grid__code="key_action", code="K5")],
+            key_actions=[referential_item("key_action", "K5")],
             budget=Decimal(index),
             visibility="partners",
         )

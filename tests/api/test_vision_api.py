@@ -3,7 +3,9 @@ from django.utils import timezone
 
 from tests.trust.world import build_world
 from trajectoires.accounts.services import api_token_create
-from trajectoires.steering.models import Vision, VisionVersion
+from trajectoires.referential.models import ReferentialVersion
+from trajectoires.referential.selectors import referential_item
+from trajectoires.steering.models import Orientation, Vision, VisionVersion
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/territories/ungersheim/vision"
@@ -80,3 +82,27 @@ def test_bad_input_and_forbidden_callers(client, world):
     assert Vision.objects.count() == 0
     put(client, world, "editor", visibility="private")
     assert client.get(URL).status_code == 404
+
+
+def test_a_save_keeps_the_version_1_needs_of_unchanged_codes_and_covers_them(client, world):
+    put(client, world, "editor")
+    first = ReferentialVersion.objects.get(number=1)
+    orientation = Orientation.objects.get()
+    orientation.needs.set(
+        referential_item("essential_need", code, version=first) for code in ("food", "water")
+    )
+    body = client.get(URL).json()
+    coverage = {row["need"]: row["covered_by"] for row in body["coverage"]}
+    assert coverage["food"] == coverage["water"] == ["Se nourrir"] and len(coverage) == 11
+
+    def held():
+        return sorted((item.code, item.version.number) for item in Orientation.objects.get().needs.all())
+
+    response = put(client, world, "editor", version=1, reason="Relecture")
+    assert response.status_code == 200
+    assert held() == [("food", 1), ("water", 1)]
+    orientations = [{"title": "Se nourrir", "needs": ["food", "water", "local_production"]}]
+    response = put(client, world, "editor", version=2, reason="Ajout", orientations=orientations)
+    assert held() == [("food", 1), ("local_production", 2), ("water", 1)]
+    coverage = {row["need"]: row["covered_by"] for row in response.json()["coverage"]}
+    assert [need for need, covering in coverage.items() if covering] == ["water", "food", "local_production"]

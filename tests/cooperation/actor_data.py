@@ -5,10 +5,11 @@ import datetime
 from trajectoires.cooperation.actors import actor_create
 from trajectoires.cooperation.models import SurveyRound, Tie
 from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_item
 
 
 def category(code: str) -> Item:
-    return Item.objects.get(grid__code="actor_category", code=code)
+    return referential_item("actor_category", code)
 
 
 def make_actor(

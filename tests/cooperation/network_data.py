@@ -6,12 +6,13 @@ import datetime
 from trajectoires.cooperation.models import Actor
 from trajectoires.cooperation.rounds import survey_round_create, tie_create
 from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_item
 
 HELD_ON = datetime.date(2025, 3, 1)
 
 
 def category(code: str) -> Item:
-    return Item.objects.get(grid__code="actor_category", code=code)
+    return referential_item("actor_category", code)
 
 
 def actor(territory, name: str, code: str = "elu", *, visibility: str = "public", kind: str = "organisation"):

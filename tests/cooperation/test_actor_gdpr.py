@@ -182,7 +182,7 @@ def test_the_edit_form_of_an_erased_person_has_no_personal_field(client, world, 
     assert set(form.context["form"].fields) == {"category", "organisation", "visibility"}
     response = client.post(
         f"{LIST}{anne.pk}/modifier/",
-        {"category": anne.category_id, "organisation": anne.organisation_id, "visibility": "alliance"},
+        {"category": anne.category.code, "organisation": anne.organisation_id, "visibility": "alliance"},
     )
     assert response.status_code == 302
     assert Actor.objects.get(pk=anne.pk).visibility == "alliance"

@@ -7,12 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.pages import page_text
+from tests.pages import page_text, sent_form
 from tests.trust.world import build_world, client_as
 from trajectoires.cooperation.actors import actor_create, actor_delete, actor_update
 from trajectoires.cooperation.models import Actor
 from trajectoires.core.models import AuditEntry
-from trajectoires.referential.models import Item
+from trajectoires.referential.models import ReferentialVersion
+from trajectoires.referential.selectors import referential_item
 
 from .actor_data import category, make_actor, make_tie
 
@@ -29,7 +30,7 @@ def actor_data(**values):
     data = {
         "kind": "person",
         "name": "Jean-Claude <b>Mensch</b>",
-        "category": category("elu").pk,
+        "category": "elu",
         "function": "Maire",
         "email": "maire@ungersheim.example",
         "phone": "03 89 00 00 00",
@@ -117,7 +118,7 @@ def test_the_services_rules_across_rows_name_their_field(world):
             actor_create(actor=admin, territory=world.territory, **data)
         assert field in refused.value.message_dict, values
         assert message in " ".join(refused.value.message_dict[field])
-    need = Item.objects.get(grid__code="essential_need", code="water")
+    need = referential_item("essential_need", "water")
     with pytest.raises(ValidationError) as refused:
         actor_create(actor=admin, territory=world.territory, kind="person", name="Paul", category=need)
     assert "category" in refused.value.message_dict
@@ -320,3 +321,25 @@ def test_an_editor_deletes_an_actor_without_ties(client, world):
     assert audit.changes["name"] == ["Mairie", None]
     with pytest.raises(PermissionDenied):
         actor_delete(actor=world.people["viewer"], record=make_actor(world, "Autre"))
+
+
+def test_an_actor_of_a_version_1_category_is_saved_unchanged_and_keeps_it(client, world):
+    first = ReferentialVersion.objects.get(number=1)
+    anne = make_actor(world, "Anne Martin", code="elu", function="Adjointe")
+    Actor.objects.filter(pk=anne.pk).update(category=referential_item("actor_category", "elu", version=first))
+    client_as(client, world, "editor")
+    edit = f"{LIST}{anne.pk}/modifier/"
+    form = client.get(edit)
+    assert '<option value="elu" selected>Élu</option>' in form.content.decode()
+    sent = sent_form(form, "name")
+    assert sent["category"] == ["elu"]
+    response = client.post(edit, sent | {"function": "Maire"}, follow=True)
+    assert "L’acteur a été enregistré." in page_text(response)
+    anne.refresh_from_db()
+    assert (anne.function, anne.category.code, anne.category.version.number) == ("Maire", "elu", 1)
+    assert AuditEntry.objects.get(action="actor.update").changes == {"function": ["•••", "•••"]}
+    text = page_text(client.get(LIST, {"category": "elu"}))
+    assert "Élu 1 oui Agent de la collectivité 0 oui" in text and "Anne Martin" in text
+    client.post(edit, sent_form(client.get(edit), "name") | {"category": "agent"})
+    anne.refresh_from_db()
+    assert (anne.category.code, anne.category.version.number) == ("agent", 2)

@@ -15,7 +15,8 @@ from trajectoires.cooperation.models import Actor, ActorKind, RoundMetrics, Surv
 from trajectoires.governance.models import Decision, Training
 from trajectoires.planning.coherence import coherence_assess
 from trajectoires.planning.models import Action, CoherenceAssessment, Pilot, PlanningDocument
-from trajectoires.referential.models import Item
+from trajectoires.referential.models import Item, ReferentialVersion
+from trajectoires.referential.selectors import referential_item, referential_items
 from trajectoires.steering.models import Celebration, JournalEntry, Orientation
 from trajectoires.steering.vision import OrientationInput, vision_save
 
@@ -23,11 +24,11 @@ pytestmark = pytest.mark.django_db
 
 
 def need(code: str) -> Item:
-    return Item.objects.get(grid__code="essential_need", code=code)
+    return referential_item("essential_need", code)
 
 
 def category(code: str) -> Item:
-    return Item.objects.get(grid__code="actor_category", code=code)
+    return referential_item("actor_category", code)
 
 
 def url(territory) -> str:
@@ -121,6 +122,29 @@ def test_the_team_reads_the_whole_territory_at_a_glance(client, world):
     assert "Vision 1 1 1 1" in text
 
 
+def test_records_holding_version_1_items_are_counted_by_code(client, world):
+    """Version 2 is current; actors and orientations written with version 1 keep their rows and
+    count in the current version's categories and needs, matched by code."""
+    first = ReferentialVersion.objects.get(number=1)
+    for actor in Actor.objects.filter(territory=world.territory):
+        actor.category = referential_item("actor_category", actor.category.code, version=first)
+        actor.save()
+    for orientation in Orientation.objects.all():
+        codes = [item.code for item in orientation.needs.all()]
+        orientation.needs.set(referential_item("essential_need", code, version=first) for code in codes)
+    assert {actor.category.version.number for actor in Actor.objects.all()} == {1}
+    assert {item.version.number for o in Orientation.objects.all() for item in o.needs.all()} == {1}
+    text = page_text(client_as(client, world, "editor").get(url(world.territory)))
+    assert "Les orientations répondent à 3 des 11 besoins essentiels." in text
+    assert "Besoin essentiel Orientations Eau 1 Alimentation 1 Se loger / abri 0" in text
+    assert "Production locale 0 Énergie 1 Mobilité 0 Laissés de côté : Se loger / abri · Se soigner" in text
+    assert (
+        "Catégorie Acteurs Élu · l’un des « 4 Fantastiques » 1 "
+        "Agent de la collectivité · l’un des « 4 Fantastiques » 0 "
+        "État territorial · l’un des « 4 Fantastiques » 1 "
+    ) in text
+
+
 def test_a_visitor_reads_only_public_records_and_no_counts(client, world):
     text = page_text(client.get(url(world.territory)))
     assert "Plantation du verger" in text
@@ -197,7 +221,7 @@ def steering_records(world, n: int) -> None:
     territory = world.territory
     document = PlanningDocument.objects.create(
         territory=territory,
-        doc_type=Item.objects.get(grid__code="planning_document_type", code="plu"),
+        doc_type=referential_item("planning_document_type", "plu"),
         title=f"PLU n° {n}",
         writer=territory.areas.get(),
         status="expired" if n else "adopted",
@@ -229,7 +253,7 @@ def test_the_dashboard_shows_coherence_gaps_and_pilots(client, world):
     territory, admin = world.territory, world.people["admin"]
     document = PlanningDocument.objects.create(
         territory=territory,
-        doc_type=Item.objects.get(grid__code="planning_document_type", code="plu"),
+        doc_type=referential_item("planning_document_type", "plu"),
         title="PLU d'Ungersheim",
         writer=territory.areas.get(),
         status="under_revision",
@@ -268,7 +292,7 @@ def test_the_dashboard_shows_coherence_gaps_and_pilots(client, world):
 
 def test_the_dashboard_shows_participation_levels_and_training_coverage(client, world):
     territory = world.territory
-    level = {item.code: item for item in Item.objects.filter(grid__code="participation_level")}
+    level = {item.code: item for item in referential_items("participation_level")}
     for code in ("inform", "consult", "co_decide"):
         Decision.objects.create(
             territory=territory,

@@ -23,5 +23,5 @@ def test_the_docs_list_every_operation_and_try_one(page, platform_url):
     answer = page.locator(".live-responses-table tbody .response").first
     expect(answer.locator(".response-col_status")).to_have_text("200")
     expect(answer.locator(".response-col_description")).to_contain_text(
-        '"label": "Référentiel Trajectoires 2026"'
+        '"label": "Référentiel Trajectoires 2026 — échelles d’autoévaluation"'
     )

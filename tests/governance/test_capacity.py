@@ -14,10 +14,17 @@ from tests.pages import page_text
 from tests.trust.world import build_world, client_as
 from trajectoires.cooperation.actors import actor_create
 from trajectoires.core.models import AuditEntry
-from trajectoires.governance.capacity import team_structure_save, training_create, training_update
+from trajectoires.governance.capacity import (
+    participants_by_category,
+    team_structure_save,
+    training_create,
+    training_update,
+    trainings_of,
+)
 from trajectoires.governance.capacity_coverage import coverage_chart, training_coverage
 from trajectoires.governance.models import TeamStructure, Training
-from trajectoires.referential.models import Item
+from trajectoires.referential.models import ReferentialVersion
+from trajectoires.referential.selectors import referential_item
 
 pytestmark = pytest.mark.django_db
 BASE = "/territoires/ungersheim/capacite/"
@@ -30,7 +37,7 @@ def world():
 
 
 def category(code):
-    return Item.objects.get(grid__code="actor_category", code=code)
+    return referential_item("actor_category", code)
 
 
 def an_actor(world, name, code="elu", kind="person", visibility="public", territory=None):
@@ -152,6 +159,49 @@ def test_a_training_is_written_with_its_participants_and_audited(world):
         "hours": ["10.5", "12"],
         "participants": [sorted([elu.pk, agent.pk]), [elu.pk]],
     }
+
+
+def test_participants_of_both_versions_of_a_category_form_one_group(client, world):
+    """Version 2 of the référentiel is the current one: an élu written with version 1 and one
+    written with version 2 are grouped together, and an agent of version 1 may be the DGS
+    (decision 0009)."""
+    first = ReferentialVersion.objects.get(number=1)
+    elu_of_version_1 = referential_item("actor_category", "elu", version=first)
+    agent_of_version_1 = referential_item("actor_category", "agent", version=first)
+    old_elu = actor_create(
+        actor=world.people["admin"],
+        territory=world.territory,
+        kind="person",
+        name="Élue Z",
+        category=elu_of_version_1,
+        visibility="public",
+    )
+    old_agent = actor_create(
+        actor=world.people["admin"],
+        territory=world.territory,
+        kind="person",
+        name="Agent Y",
+        category=agent_of_version_1,
+        visibility="public",
+    )
+    new_elu, new_agent = an_actor(world, "Élue A"), an_actor(world, "Agent D", code="agent")
+    training = a_training(world, participants=[new_elu, old_elu, new_agent, old_agent], visibility="public")
+    read = trainings_of(world.people["admin"], world.territory).get(pk=training.pk)
+    groups = participants_by_category(read)
+    assert [(category.code, [actor.name for actor in people]) for category, people in groups] == [
+        ("elu", ["Élue A", "Élue Z"]),
+        ("agent", ["Agent D", "Agent Y"]),
+    ]
+    client_as(client, world, "viewer")
+    body = page_text(client.get(f"{BASE}formations/{training.pk}/"))
+    assert (
+        "Participants par catégorie d’acteurs Élu (2) Élue A Élue Z "
+        "Agent de la collectivité (2) Agent D Agent Y"
+    ) in body
+    structure = team_structure_save(
+        actor=world.people["admin"], territory=world.territory, dgs=old_agent, visibility="public"
+    )
+    assert structure.dgs == old_agent
 
 
 @pytest.mark.parametrize(

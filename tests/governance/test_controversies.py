@@ -36,7 +36,7 @@ from trajectoires.governance.controversy_lifecycle import (
 from trajectoires.governance.controversy_records import follow_up_add, party_add, state_write
 from trajectoires.governance.models import Controversy, ControversyStage, Party, StageTransition
 from trajectoires.governance.spaces import space_create
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_item
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -51,7 +51,7 @@ def world():
 
 
 def need(code):
-    return Item.objects.get(grid__code="essential_need", code=code)
+    return referential_item("essential_need", code)
 
 
 def report(world, subject=SUBJECT, visibility="public", author="admin", **values):
@@ -181,7 +181,7 @@ def test_a_bad_report_names_its_fields_and_writes_nothing(world):
         name="Conseil de Grande-Synthe",
         kind="council",
     )
-    level = Item.objects.get(grid__code="participation_level", code="inform")
+    level = referential_item("participation_level", "inform")
     errors = refused(lambda: report(world, subject=" ", forum=elsewhere, subject_areas=[level]))
     assert errors == {
         "subject": [BLANK],

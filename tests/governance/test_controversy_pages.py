@@ -22,7 +22,7 @@ from trajectoires.governance.controversy_records import (
 )
 from trajectoires.governance.decisions import decision_create
 from trajectoires.governance.models import Controversy, Party, StageTransition
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_item
 
 pytestmark = pytest.mark.django_db
 BASE = "/territoires/ungersheim/controverses/"
@@ -39,7 +39,7 @@ def date(value):
 
 
 def area(code):
-    return Item.objects.get(grid__code="essential_need", code=code)
+    return referential_item("essential_need", code)
 
 
 def report(world, subject="Méthaniseur de la plaine", author="admin", visibility="public", **values):
@@ -321,7 +321,7 @@ def test_a_contributor_reports_a_controversy_and_adds_a_party(client, world):
             "subject": "Cantine <b>bio</b>",
             "description": "Passer la cantine au bio local.",
             "forum": space.pk,
-            "subject_areas": [area("food").pk],
+            "subject_areas": ["food"],
             "visibility": "public",
         },
         follow=True,

@@ -6,6 +6,7 @@ story cost in queries."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -24,7 +25,7 @@ from tests.pages import page_text
 from tests.trust.world import build_world, client_as, person
 from trajectoires.cooperation.models import Actor
 from trajectoires.core.models import AuditEntry
-from trajectoires.governance.controversies import controversy_update
+from trajectoires.governance.controversies import controversy_register, controversy_update
 from trajectoires.governance.controversy_records import expertise_add, party_add, state_write
 from trajectoires.governance.models import (
     Controversy,
@@ -34,6 +35,8 @@ from trajectoires.governance.models import (
     StageTransition,
     StateOfControversy,
 )
+from trajectoires.referential.models import ReferentialVersion
+from trajectoires.referential.selectors import referential_item
 
 pytestmark = pytest.mark.django_db
 YESTERDAY = TODAY - datetime.timedelta(days=1)
@@ -155,7 +158,7 @@ def test_the_author_changes_a_controversy_and_keeps_a_forum_they_may_not_read(cl
         {
             "subject": "Méthaniseur de la plaine d’Ungersheim",
             "description": "Un projet de méthaniseur.",
-            "subject_areas": [area("energy").pk, area("food").pk],
+            "subject_areas": ["energy", "food"],
             "visibility": "public",
         },
     )
@@ -169,6 +172,64 @@ def test_the_author_changes_a_controversy_and_keeps_a_forum_they_may_not_read(cl
         "description": ["Un projet de méthaniseur à 300 m des maisons.", "Un projet de méthaniseur."],
         "subject_areas": [["food"], ["energy", "food"]],
     }
+
+
+def areas_held(controversy):
+    return sorted(controversy.subject_areas.values_list("code", "version__number"))
+
+
+def test_version_1_subject_areas_are_found_by_code_and_kept_by_an_unchanged_edit(client, world):
+    """Version 2 of the référentiel is the current one: a controversy about essential needs of
+    version 1 is found by their codes and keeps them while they are kept (decision 0009)."""
+    first = ReferentialVersion.objects.get(number=1)
+    controversy = report(world, subject_areas=[area("energy")])
+    controversy.subject_areas.set(
+        [referential_item("essential_need", code, version=first) for code in ("energy", "food")]
+    )
+    register = controversy_register(world.people["admin"], world.territory, area="food")
+    assert [found.subject for found in register] == ["Méthaniseur de la plaine"]
+    assert (
+        "Méthaniseur de la plaine · Signalée · Pas encore d’instance · Alimentation, Énergie · 0 partie"
+        in (page_text(client.get(BASE, {"area": "food"})))
+    )
+    client_as(client, world, "admin")
+    edit = f"{BASE}{controversy.pk}/modifier/"
+    form = client.get(edit).content.decode()
+    assert 'value="energy" id="id_subject_areas_9" checked>' in form
+    assert 'value="food" id="id_subject_areas_1" checked>' in form
+    data = {
+        "subject": "Méthaniseur de la plaine",
+        "description": "Un projet de méthaniseur.",
+        "visibility": "public",
+    }
+    posted(client, edit, data | {"subject_areas": ["energy", "food"]})
+    assert areas_held(controversy) == [("energy", 1), ("food", 1)]
+    assert AuditEntry.objects.get(action="controversy.update").changes == {
+        "description": ["Un projet de méthaniseur à 300 m des maisons.", "Un projet de méthaniseur."]
+    }
+    body = posted(client, edit, data | {"subject_areas": ["food", "water"]})
+    assert "Domaines Eau, Alimentation Instance où elle est instruite" in body
+    assert areas_held(controversy) == [("food", 1), ("water", 2)]
+    assert AuditEntry.objects.filter(action="controversy.update").order_by("id").last().changes == {
+        "subject_areas": [["energy", "food"], ["food", "water"]]
+    }
+    # The service keeps a held row when given the current version's row of the same code, accepts
+    # the rows the controversy holds, and refuses an older row it does not hold.
+    controversy_update(actor=world.people["admin"], controversy=controversy, subject_areas=[area("food")])
+    assert areas_held(controversy) == [("food", 1)]
+    held = list(controversy.subject_areas.all())
+    controversy_update(actor=world.people["admin"], controversy=controversy, subject_areas=held)
+    assert areas_held(controversy) == [("food", 1)]
+    with pytest.raises(ValidationError) as refused:
+        controversy_update(
+            actor=world.people["admin"],
+            controversy=controversy,
+            subject_areas=[referential_item("essential_need", "energy", version=first)],
+        )
+    assert refused.value.message_dict == {
+        "subject_areas": ["Choisissez des besoins essentiels du référentiel."]
+    }
+    assert areas_held(controversy) == [("food", 1)]
 
 
 def test_the_admin_deletes_a_controversy(client, world):

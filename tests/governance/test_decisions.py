@@ -22,7 +22,9 @@ from trajectoires.governance.decisions import (
     participation_summary,
 )
 from trajectoires.governance.models import Decision
-from trajectoires.referential.models import Item
+from trajectoires.governance.participation_forms import DecisionForm
+from trajectoires.referential.models import ReferentialVersion
+from trajectoires.referential.selectors import referential_item
 
 pytestmark = pytest.mark.django_db
 BASE = "/territoires/ungersheim/participation/decisions/"
@@ -159,7 +161,7 @@ def test_bad_input_is_named_and_nothing_written(world):
     space_elsewhere = make_space(world, name="Ailleurs")
     space_elsewhere.territory = world.elsewhere
     space_elsewhere.save()
-    need = Item.objects.get(grid__code="essential_need", code="water")
+    need = referential_item("essential_need", "water")
     tomorrow = TODAY + datetime.timedelta(days=1)
     with pytest.raises(ValidationError) as refused:
         decision_create(
@@ -255,6 +257,45 @@ def test_rights_and_an_update_keeps_a_space_the_editor_cannot_read(client, world
         decision_delete(actor=world.people["contributor"], decision=other)
     decision_delete(actor=world.people["contributor"], decision=own)
     assert AuditEntry.objects.get(action="decision.delete").changes["title"] == ["Cantine locale", None]
+
+
+def test_an_unchanged_edit_keeps_a_version_1_level_and_a_new_level_takes_version_2(client, world):
+    """Version 2 of the référentiel is the current one: a decision written at a level of version 1
+    keeps that row while its level is unchanged (decision 0009)."""
+    consult_1 = referential_item(
+        "participation_level", "consult", version=ReferentialVersion.objects.get(number=1)
+    )
+    decision = decision_create(
+        actor=world.people["admin"],
+        territory=world.territory,
+        title="Budget participatif",
+        decided_on=datetime.date(2026, 1, 15),
+        participation_level=consult_1,
+        visibility="public",
+    )
+    client_as(client, world, "editor")
+    edit = f"{BASE}{decision.pk}/modifier/"
+    form = client.get(edit).content.decode()
+    assert 'value="consult" required id="id_participation_level_1" checked>' in form
+    data = {"title": "Budget participatif 2026", "decided_on": "2026-01-15", "visibility": "public"}
+    form = DecisionForm.for_decision(decision, data | {"participation_level": "consult"})
+    assert form.is_valid() and form.cleaned_data["participation_level"] == consult_1
+    assert client.post(edit, data | {"participation_level": "consult"}).status_code == 302
+    decision.refresh_from_db()
+    assert (decision.title, decision.participation_level_id) == ("Budget participatif 2026", consult_1.pk)
+    assert AuditEntry.objects.get(action="decision.update").changes == {
+        "title": ["Budget participatif", "Budget participatif 2026"]
+    }
+    # The service keeps it too when given the current version's row of the same level.
+    decision_update(actor=world.people["admin"], decision=decision, participation_level=level("consult"))
+    decision.refresh_from_db()
+    assert decision.participation_level.version.number == 1
+    assert client.post(edit, data | {"participation_level": "concert"}).status_code == 302
+    decision.refresh_from_db()
+    assert (decision.participation_level.code, decision.participation_level.version.number) == ("concert", 2)
+    assert AuditEntry.objects.filter(action="decision.update").order_by("pk").last().changes == {
+        "participation_level": ["consult", "concert"]
+    }
 
 
 # The decisions page ------------------------------------------------------------------------------

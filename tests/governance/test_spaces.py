@@ -17,7 +17,7 @@ from trajectoires.core.models import AuditEntry
 from trajectoires.governance.decisions import decision_create
 from trajectoires.governance.models import Decision, Meeting, ParticipationSpace
 from trajectoires.governance.spaces import meeting_record, space_create, space_delete, space_update
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_item
 
 pytestmark = pytest.mark.django_db
 BASE = "/territoires/ungersheim/participation/"
@@ -30,11 +30,11 @@ def world():
 
 
 def category(code):
-    return Item.objects.get(grid__code="actor_category", code=code)
+    return referential_item("actor_category", code)
 
 
 def level(code):
-    return Item.objects.get(grid__code="participation_level", code=code)
+    return referential_item("participation_level", code)
 
 
 def an_actor(world, name, code="habitant_association", territory=None, visibility="public"):

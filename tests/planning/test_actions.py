@@ -13,7 +13,8 @@ from tests.trust.world import build_world, client_as
 from trajectoires.core.models import AuditEntry
 from trajectoires.planning.actions import action_create, action_delete, action_update
 from trajectoires.planning.models import Action, Service
-from trajectoires.referential.models import Item
+from trajectoires.referential.models import ReferentialVersion
+from trajectoires.referential.selectors import referential_item
 from trajectoires.steering.vision import OrientationInput, vision_save
 
 pytestmark = pytest.mark.django_db
@@ -29,11 +30,11 @@ def world():
 
 
 def need(code):
-    return Item.objects.get(grid__code="essential_need", code=code)
+    return referential_item("essential_need", code)
 
 
 def key_action(code):
-    return Item.objects.get(grid__code="key_action", code=code)
+    return referential_item("key_action", code)
 
 
 def save_vision(world, titles, *, territory=None, actor="admin", visibility="private"):
@@ -79,7 +80,7 @@ def test_an_editor_adds_an_action_whose_services_are_matched_or_created(client, 
     )
     assert 'list="territory-services"' in form
 
-    post = form_data(orientations=[food.pk], key_actions=[key_action("K8").pk, key_action("K3").pk])
+    post = form_data(orientations=[food.pk], key_actions=["K8", "K3"])
     response = client.post(NEW, post, follow=True)
     action = Action.objects.get()
     assert response.redirect_chain == [(f"{BASE}/actions/{action.pk}/", 302)]
@@ -271,6 +272,42 @@ def test_an_update_renames_links_prunes_unused_services_and_is_audited(client, w
     assert AuditEntry.objects.filter(action="action.update").order_by("pk").last().changes == {
         "services": [["Urbanisme", "Voirie"], []]
     }
+
+
+def versions(action):
+    return sorted(action.key_actions.values_list("code", "version__number"))
+
+
+def test_an_unchanged_edit_keeps_version_1_key_actions_and_a_new_one_takes_version_2(client, world):
+    """Version 2 of the référentiel is the current one: an action tagged with rows of version 1
+    keeps them while their codes are kept (decision 0009)."""
+    first = ReferentialVersion.objects.get(number=1)
+    old = [referential_item("key_action", code, version=first) for code in ("K5", "K8")]
+    action = create(world, key_actions=old, visibility="public")
+    client_as(client, world, "admin")
+    edit = f"{BASE}/actions/{action.pk}/modifier/"
+    form = client.get(edit).content.decode()
+    assert 'value="K5" id="id_key_actions_4" checked>' in form
+    assert 'value="K8" id="id_key_actions_7" checked>' in form
+    assert 'value="K3" id="id_key_actions_2">' in form
+    assert client.post(edit, form_data(key_actions=["K5", "K8"])).status_code == 302
+    assert versions(action) == [("K5", 1), ("K8", 1)]
+    assert "key_actions" not in AuditEntry.objects.get(action="action.update").changes
+    assert client.post(edit, form_data(key_actions=["K3", "K8"])).status_code == 302
+    assert versions(action) == [("K3", 2), ("K8", 1)]
+    assert AuditEntry.objects.filter(action="action.update").order_by("pk").last().changes == {
+        "key_actions": [["K5", "K8"], ["K3", "K8"]]
+    }
+    body = page_text(client.get(f"{BASE}/actions/{action.pk}/"))
+    assert (
+        "Actions clés K3 — Ancrer la transition dans les besoins essentiels "
+        "K8 — Mettre la transversalité au cœur du mandat Modifier Supprimer"
+    ) in body
+    # The service keeps the row too when given the current version's row of the same code.
+    action_update(
+        actor=world.people["admin"], action=action, key_actions=[key_action("K8"), key_action("K8")]
+    )
+    assert versions(action) == [("K8", 1)]
 
 
 def test_an_edit_keeps_the_orientations_its_author_cannot_read(world):

@@ -24,7 +24,7 @@ from trajectoires.planning.coherence import (
     coherence_summary,
 )
 from trajectoires.planning.models import CoherenceAssessment, PlanningDocument
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_item
 from trajectoires.steering.vision import OrientationInput, vision_save
 
 pytestmark = pytest.mark.django_db
@@ -51,8 +51,7 @@ def make_vision(world):
             horizon_year=timezone.localdate().year + 15,
             statement="Un village nourricier.",
             orientations=[
-                OrientationInput(title, [Item.objects.get(grid__code="essential_need", code="food")])
-                for title in titles
+                OrientationInput(title, [referential_item("essential_need", "food")]) for title in titles
             ],
             reason="Conseil",
             visibility=visibility,
@@ -68,7 +67,7 @@ def make_document(world):
     def make(title, doc_type="plu", writer="68343", *, territory=None, **fields):
         return PlanningDocument.objects.create(
             territory=territory or world.territory,
-            doc_type=Item.objects.get(grid__code="planning_document_type", code=doc_type),
+            doc_type=referential_item("planning_document_type", doc_type),
             title=title,
             writer=area_from_reference(writer),
             **{"status": "adopted", "visibility": "public"} | fields,
@@ -335,7 +334,7 @@ def test_the_matrix_costs_the_same_queries_whatever_its_size(client, world, make
         horizon_year=vision.horizon_year,
         statement=vision.statement,
         orientations=[
-            OrientationInput(f"Orientation {n}", [Item.objects.get(grid__code="essential_need", code="food")])
+            OrientationInput(f"Orientation {n}", [referential_item("essential_need", "food")])
             for n in range(6)
         ],
         reason="Six orientations",

@@ -21,7 +21,8 @@ from trajectoires.geo.selectors import area_from_reference
 from trajectoires.planning.coherence import coherence_assess
 from trajectoires.planning.models import CoherenceAssessment, PlanningDocument, TransferabilitySheet
 from trajectoires.planning.sheets import sheet_save
-from trajectoires.referential.models import Item, ReferentialVersion
+from trajectoires.referential.models import ReferentialVersion
+from trajectoires.referential.selectors import referential_item
 from trajectoires.steering.vision import OrientationInput, vision_save
 
 pytestmark = [
@@ -50,9 +51,7 @@ def an_orientation(world):
         expected_version=0,
         horizon_year=timezone.localdate().year + 15,
         statement="Un village nourricier.",
-        orientations=[
-            OrientationInput("Manger local", [Item.objects.get(grid__code="essential_need", code="food")])
-        ],
+        orientations=[OrientationInput("Manger local", [referential_item("essential_need", "food")])],
         reason="Conseil",
         visibility="public",
     )
@@ -62,7 +61,7 @@ def an_orientation(world):
 def a_document(world):
     return PlanningDocument.objects.create(
         territory=world.territory,
-        doc_type=Item.objects.get(grid__code="planning_document_type", code="plu"),
+        doc_type=referential_item("planning_document_type", "plu"),
         title="PLU d’Ungersheim",
         writer=area_from_reference("68343"),
         status="adopted",

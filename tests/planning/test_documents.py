@@ -15,10 +15,12 @@ from trajectoires.core.models import AuditEntry
 from trajectoires.geo.models import Area
 from trajectoires.geo.selectors import area_from_reference
 from trajectoires.planning.coherence import coherence_assess
+from trajectoires.planning.document_forms import DocumentForm
 from trajectoires.planning.document_selectors import documents_of, due_for_review
 from trajectoires.planning.documents import document_create, document_delete, document_update
 from trajectoires.planning.models import CoherenceAssessment, PlanningDocument
-from trajectoires.referential.models import Item
+from trajectoires.referential.models import Item, ReferentialVersion
+from trajectoires.referential.selectors import referential_item
 from trajectoires.steering.vision import OrientationInput, vision_save
 from trajectoires.territories.models import TerritoryMembership
 from trajectoires.territories.services import territory_create
@@ -35,7 +37,7 @@ def world():
 
 
 def doc_type(code: str) -> Item:
-    return Item.objects.get(grid__code="planning_document_type", code=code)
+    return referential_item("planning_document_type", code)
 
 
 def area(kind: str, code: str) -> Area:
@@ -265,6 +267,84 @@ def test_a_second_document_in_force_is_refused_without_revealing_a_private_one(c
     assert list(refused.value.message_dict) == ["writer"]
 
 
+def version_1_type(code: str) -> Item:
+    return referential_item("planning_document_type", code, version=ReferentialVersion.objects.get(number=1))
+
+
+def test_a_second_document_in_force_is_refused_across_versions_of_the_referentiel(client, world):
+    """A SRADDET written with référentiel 1 and one with référentiel 2 (the current one) are two
+    SRADDET of the same writer: the second is refused (decision 0009)."""
+    strasbourg = strasbourg_territory(world)
+    first = document_create(
+        actor=world.people["admin"],
+        territory=world.territory,
+        doc_type=version_1_type("sraddet"),
+        title="SRADDET Grand Est",
+        writer=grand_est(),
+        visibility="alliance",
+    )
+    refusal = (
+        "« Grand Est » a déjà un SRADDET en vigueur sur la plateforme, partagé par chaque territoire "
+        "qu’elle couvre : il n’est enregistré qu’une fois."
+    )
+    with pytest.raises(ValidationError) as refused:
+        record(world, "sraddet", "SRADDET 2026", grand_est(), territory=strasbourg, actor="strasbourg_admin")
+    assert refused.value.message_dict == {"writer": [refusal]}
+    client.force_login(world.people["strasbourg_admin"])
+    response = client.post(
+        "/territoires/strasbourg/documents/nouveau/",
+        form_data(doc_type="sraddet", title="SRADDET 2026", writer="region-44"),
+    )
+    assert refusal in page_text(response)
+    assert list(PlanningDocument.objects.values_list("title", "doc_type__version__number")) == [
+        ("SRADDET Grand Est", 1)
+    ]
+    # Once it has expired, the current version's SRADDET is recorded.
+    document_update(actor=world.people["admin"], document=first, status="expired")
+    second = record(
+        world, "sraddet", "SRADDET 2026", grand_est(), territory=strasbourg, actor="strasbourg_admin"
+    )
+    assert (second.doc_type.code, second.doc_type.version.number) == ("sraddet", 2)
+
+
+def test_an_unchanged_edit_keeps_a_version_1_type_and_a_new_type_takes_version_2(client, world):
+    document = document_create(
+        actor=world.people["admin"],
+        territory=world.territory,
+        doc_type=version_1_type("plu"),
+        title="PLU",
+        writer=ungersheim(),
+        status="adopted",
+        adopted_on=datetime.date(2020, 1, 1),
+        visibility="public",
+    )
+    client_as(client, world, "editor")
+    edit = f"/territoires/ungersheim/documents/{document.pk}/modifier/"
+    form = client.get(edit).content.decode()
+    assert '<option value="plu" selected>Plan local d&#x27;urbanisme (PLU)</option>' in form
+    data = form_data(title="PLU révisé", adopted_on="2020-01-01", review_due_on="")
+    checked = DocumentForm.for_document(document, data)
+    assert checked.is_valid() and checked.cleaned_data["doc_type"] == document.doc_type
+    assert client.post(edit, data).status_code == 302
+    document.refresh_from_db()
+    assert (document.title, document.doc_type.code, document.doc_type.version.number) == (
+        "PLU révisé",
+        "plu",
+        1,
+    )
+    assert "doc_type" not in AuditEntry.objects.get(action="planning_document.update").changes
+    # The service keeps it too when given the current version's row of the same type.
+    document_update(actor=world.people["admin"], document=document, doc_type=doc_type("plu"))
+    document.refresh_from_db()
+    assert document.doc_type.version.number == 1
+    assert client.post(edit, data | {"doc_type": "carte_communale"}).status_code == 302
+    document.refresh_from_db()
+    assert (document.doc_type.code, document.doc_type.version.number) == ("carte_communale", 2)
+    assert AuditEntry.objects.filter(action="planning_document.update").order_by("pk").last().changes == {
+        "doc_type": ["plu", "carte_communale"]
+    }
+
+
 def test_a_region_s_document_is_shared_inside_the_region_and_kept_by_its_recorder(client, world):
     strasbourg = strasbourg_territory(world)
     sraddet = record(world, "sraddet", "SRADDET Grand Est", grand_est(), visibility="alliance")
@@ -411,7 +491,7 @@ def test_deleting_a_shared_document_records_each_territory_s_lost_assessments_in
             expected_version=0,
             horizon_year=timezone.localdate().year + 15,
             statement="Un territoire nourricier.",
-            orientations=[OrientationInput("Manger local", [Item.objects.get(code="food")])],
+            orientations=[OrientationInput("Manger local", [referential_item("essential_need", "food")])],
             reason="Conseil",
             visibility="public",
         )

@@ -17,7 +17,7 @@ from trajectoires.core.models import AuditEntry
 from trajectoires.planning.iterations import PilotClosed, iteration_record
 from trajectoires.planning.models import Pilot, PilotIteration
 from trajectoires.planning.pilots import pilot_create, pilot_delete, pilot_update, pilots_by_status
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_item
 from trajectoires.steering.vision import OrientationInput, vision_save
 from trajectoires.territories.permissions import viewer_scope
 
@@ -59,7 +59,7 @@ def iterate(world, pilot, decision="continue", held_on=None, actor="editor", **v
 
 
 def vision_of(world, territory=None, visibility="private"):
-    food = Item.objects.get(grid__code="essential_need", code="food")
+    food = referential_item("essential_need", "food")
     territory = territory or world.territory
     owner = "admin" if territory == world.territory else "member_elsewhere"
     return vision_save(
@@ -82,7 +82,7 @@ def an_actor(world, name="Ferme du Moulin", territory=None, visibility="private"
         territory=territory,
         kind="organisation",
         name=name,
-        category=Item.objects.get(grid__code="actor_category", code="socio_economique"),
+        category=referential_item("actor_category", "socio_economique"),
         visibility=visibility,
     )
 

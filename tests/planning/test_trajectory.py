@@ -13,7 +13,8 @@ from tests.trust.world import build_world, client_as
 from trajectoires.planning.actions import ActionFilters, action_create
 from trajectoires.planning.models import Service
 from trajectoires.planning.trajectory import gaps_summary, silo_view, trajectory_gaps
-from trajectoires.referential.models import Item
+from trajectoires.referential.models import ReferentialVersion
+from trajectoires.referential.selectors import referential_item
 from trajectoires.steering.vision import OrientationInput, vision_save
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def world():
 def known_trajectory(world, *, vision="public"):
     """Three orientations (the third without action) and four actions: one private, one serving
     no orientation; seven services links across five services."""
-    food = Item.objects.get(grid__code="essential_need", code="food")
+    food = referential_item("essential_need", "food")
     saved = vision_save(
         actor=world.people["admin"],
         territory=world.territory,
@@ -40,7 +41,7 @@ def known_trajectory(world, *, vision="public"):
         visibility=vision,
     )
     nourish, move, dwell = saved.orientations.order_by("position")
-    k8 = Item.objects.get(grid__code="key_action", code="K8")
+    k8 = referential_item("key_action", "K8")
 
     def add(title, owner, services, orientations, visibility="public", **values):
         return action_create(
@@ -151,9 +152,34 @@ def test_filters_narrow_the_actions_counted(world):
     ]
     in_progress = trajectory_gaps(viewer, world.territory, ActionFilters(status="in_progress"))
     assert in_progress.orientations_without_action == (move, dwell)
-    k8 = Item.objects.get(grid__code="key_action", code="K8")
-    tagged = silo_view(viewer, world.territory, ActionFilters(key_action=k8.pk))
+    tagged = silo_view(viewer, world.territory, ActionFilters(key_action="K8"))
     assert titles(item.action for item in tagged.actions) == ["Cantine bio"]
+
+
+def test_the_key_action_filter_takes_a_code_and_finds_version_1_rows(client, world):
+    """Version 2 of the référentiel is the current one: `?key_action=K8` finds the actions tagged
+    with K8 of version 1 too (decision 0009)."""
+    (nourish, _move, _dwell), _ = known_trajectory(world)
+    k8_of_version_1 = referential_item("key_action", "K8", version=ReferentialVersion.objects.get(number=1))
+    action_create(
+        actor=world.people["admin"],
+        territory=world.territory,
+        title="Marché paysan",
+        owner_service="Régie agricole",
+        orientations=[nourish],
+        key_actions=[k8_of_version_1],
+        visibility="public",
+    )
+    tagged = silo_view(world.people["admin"], world.territory, ActionFilters(key_action="K8"))
+    assert titles(item.action for item in tagged.actions) == ["Cantine bio", "Marché paysan"]
+    response = client.get(PAGE, {"key_action": "K8"})
+    assert '<option value="K8" selected>K8 — Mettre la transversalité au cœur du mandat</option>' in (
+        response.content.decode()
+    )
+    body = page_text(response)
+    assert "Seules les actions qui répondent aux filtres sont comptées : 2 actions." in body
+    assert "Les orientations et leurs actions Se nourrir ici Cantine bio" in body
+    assert "Marché paysan" in body and "Pistes cyclables" not in body
 
 
 def test_the_trajectory_page_in_french(client, world):
@@ -242,7 +268,7 @@ def _add(world, index, orientations):
         owner_service=f"Service {index % 7}",
         services=[f"Service {(index + 1) % 7}", f"Service {(index + 3) % 7}"],
         orientations=orientations,
-        key_actions=list(Item.objects.filter(grid__code="key_action", code__in=["K5", "K8"])),
+        key_actions=[referential_item("key_action", "K5"), referential_item("key_action", "K8")],
         budget=Decimal(index * 1000),
         visibility=["public", "private", "partners"][index % 3],
     )
@@ -259,8 +285,7 @@ def test_the_page_costs_the_same_queries_whatever_the_data(client, world, role):
         assert response.status_code == 200
         return len(queries)
 
-    k8 = Item.objects.get(grid__code="key_action", code="K8")
-    urls = [PAGE, f"{PAGE}?key_action={k8.pk}"]  # the filter matches one action, then 41
+    urls = [PAGE, f"{PAGE}?key_action=K8"]  # the filter matches one action, then 41
     before = [count(url) for url in urls]
 
     for index in range(40):

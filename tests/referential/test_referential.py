@@ -4,33 +4,67 @@ import pytest
 from django.db.models import Count
 
 from trajectoires.referential.models import Item, ReferentialVersion
-from trajectoires.referential.selectors import referential_items
+from trajectoires.referential.selectors import referential_item, referential_items
 
 pytestmark = pytest.mark.django_db
 
 
+VERSION_1_GRIDS = {
+    "posture": 3,
+    "key_action": 10,
+    "funder_commitment": 10,
+    "stop": 5,
+    "start": 5,
+    "assembly_mission": 3,
+    "need_group": 3,
+    "essential_need": 11,
+    "actor_category": 7,
+    "participation_level": 5,
+    "budget_line_category": 8,
+    "systemic_effect": 3,
+    "funder_type": 7,
+    "planning_document_type": 16,
+}
+
+
+def _items_per_grid(number: int) -> dict[str, int]:
+    items = Item.objects.filter(version__number=number)
+    return dict(items.values_list("grid__code").annotate(n=Count("pk")))
+
+
 def test_version_1_holds_every_grid_of_the_source():
-    version = ReferentialVersion.objects.get()
-    assert version.number == 1
-    per_grid = dict(Item.objects.values_list("grid__code").annotate(n=Count("pk")))
-    assert per_grid == {
-        "posture": 3,
-        "key_action": 10,
-        "funder_commitment": 10,
-        "stop": 5,
-        "start": 5,
-        "assembly_mission": 3,
-        "need_group": 3,
-        "essential_need": 11,
-        "actor_category": 7,
-        "participation_level": 5,
-        "budget_line_category": 8,
-        "systemic_effect": 3,
-        "funder_type": 7,
-        "planning_document_type": 16,
-        "document_link": per_grid["document_link"],
-    }
+    per_grid = _items_per_grid(1)
     assert per_grid["document_link"] >= 10
+    assert per_grid == VERSION_1_GRIDS | {"document_link": per_grid["document_link"]}
+
+
+def test_version_2_is_current_and_keeps_every_code_of_version_1():
+    assert list(ReferentialVersion.objects.values_list("number", flat=True)) == [2, 1]
+    codes = {
+        number: set(Item.objects.filter(version__number=number).values_list("grid__code", "code"))
+        for number in (1, 2)
+    }
+    assert codes[1] < codes[2]
+    assert codes[2] - codes[1] == {("maturity_level", f"M{n}") for n in range(1, 6)} | {
+        ("checklist_progress", code) for code in ("not_started", "started", "well_advanced", "achieved")
+    }
+    assert not Item.objects.filter(version__number=2, parent__version__number=1).exists()
+
+
+def test_each_key_action_describes_its_five_maturity_levels_in_both_languages():
+    levels = list(referential_items("maturity_level").values_list("code", "label_fr"))
+    assert levels == [
+        ("M1", "Pas encore engagé"),
+        ("M2", "Premiers pas"),
+        ("M3", "En construction"),
+        ("M4", "Installé"),
+        ("M5", "Ancré et transmis"),
+    ]
+    for key_action in referential_items("key_action"):
+        for language in ("fr", "en"):
+            described = key_action.extra[f"levels_{language}"]
+            assert len(described) == 5 and all(len(text) >= 40 for text in described), key_action.code
+    assert [item.extra["score"] for item in referential_items("checklist_progress")] == [0, 1, 2, 3]
 
 
 def test_ids_are_the_ones_of_the_specification():
@@ -78,7 +112,8 @@ def test_the_four_fantastiques_and_the_eleven_needs():
 
 
 def test_every_item_is_bilingual_and_traced_to_its_source_line():
-    for item in Item.objects.filter(grid__code__in=["key_action", "funder_commitment", "stop", "start"]):
+    grids = ["key_action", "funder_commitment", "stop", "start"]
+    for item in Item.objects.filter(grid__code__in=grids):
         assert item.label_fr and item.label_en and item.description_fr and item.description_en
         assert item.source_line > 0 and item.source_excerpt
 
@@ -89,6 +124,10 @@ def test_the_public_page_presents_the_referential_in_both_languages(client):
     assert re.search(
         r'<dt id="key_action-K1"><span class="item-code">K1</span> Définir une vision inspirante', french
     )
-    k1_en = Item.objects.get(code="K1").label_en
+    k1_en = referential_item("key_action", "K1").label_en
     assert f'<span class="item-code">K1</span> {k1_en}' in english
     assert '<h2 id="funder_commitment">' in french
+    k1 = referential_item("key_action", "K1")
+    summary = "<summary>Ce que veut dire chaque niveau de maturité</summary>"
+    assert f"{summary}\n        <ol><li>{k1.extra['levels_fr'][0]}</li>" in french
+    assert f"<li>{k1.extra['levels_en'][4]}</li></ol>" in english

@@ -3,7 +3,7 @@
 import pytest
 
 from trajectoires.cooperation.models import Actor
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_item
 
 
 @pytest.fixture
@@ -13,7 +13,7 @@ def make_actor(db):
             territory=territory,
             kind=kind,
             name=name,
-            category=Item.objects.get(grid__code="actor_category", code=category),
+            category=referential_item("actor_category", category),
             visibility=visibility,
         )
 

@@ -5,10 +5,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.files import PDF, upload
-from tests.pages import page_text
+from tests.pages import page_text, sent_form
 from tests.trust.world import build_world, client_as
 from trajectoires.core.models import AuditEntry
-from trajectoires.referential.models import Item
+from trajectoires.referential.models import ReferentialVersion
+from trajectoires.referential.selectors import referential_item
 from trajectoires.steering.celebrations import celebration_create
 from trajectoires.steering.models import JournalEntry
 from trajectoires.steering.services import journal_entry_create
@@ -33,11 +34,11 @@ def entry_data(**values):
 
 def test_an_editor_writes_an_entry_tagged_by_key_actions(client, world):
     client_as(client, world, "editor")
-    k10 = Item.objects.get(grid__code="key_action", code="K10")
     response = client.post(
-        "/territoires/ungersheim/journal/nouveau/", entry_data(key_actions=[k10.pk]), follow=True
+        "/territoires/ungersheim/journal/nouveau/", entry_data(key_actions=["K10"]), follow=True
     )
     entry = JournalEntry.objects.get()
+    assert [(item.code, item.version.number) for item in entry.key_actions.all()] == [("K10", 2)]
     assert response.redirect_chain == [(f"/territoires/ungersheim/journal/{entry.pk}/", 302)]
     assert (entry.title, str(entry.occurred_on), entry.visibility, entry.author) == (
         "Fête du verger",
@@ -124,18 +125,17 @@ def test_the_journal_lists_what_each_viewer_may_read(client, world):
 
 def test_the_journal_costs_the_same_queries_with_1_and_50_entries(client, world):
     client_as(client, world, "admin")
-    k1 = Item.objects.get(grid__code="key_action", code="K1")
 
     def count():
         with CaptureQueriesContext(connection) as queries:
             client.get("/territoires/ungersheim/journal/")
         return len(queries)
 
-    client.post("/territoires/ungersheim/journal/nouveau/", entry_data(key_actions=[k1.pk]))
+    client.post("/territoires/ungersheim/journal/nouveau/", entry_data(key_actions=["K1"]))
     one = count()
     for index in range(49):
         client.post(
-            "/territoires/ungersheim/journal/nouveau/", entry_data(title=f"E{index}", key_actions=[k1.pk])
+            "/territoires/ungersheim/journal/nouveau/", entry_data(title=f"E{index}", key_actions=["K1"])
         )
     assert JournalEntry.objects.count() == 50
     assert count() == one
@@ -149,7 +149,7 @@ def test_an_entry_carries_its_type_needs_actors_and_files(client, world, make_ac
         "/territoires/ungersheim/journal/nouveau/",
         entry_data(
             entry_type="decision",
-            needs=[Item.objects.get(grid__code="essential_need", code="food").pk],
+            needs=["food"],
             actors=[garden.pk],
             attachments=[upload("délibération.pdf", PDF), upload("notes.txt", b"Vote unanime.")],
         ),
@@ -230,8 +230,8 @@ def test_the_timeline_merges_entries_and_celebrations_by_year_and_month(client, 
 def test_the_timeline_filters(client, world, make_actor):
 
     admin, territory = world.people["admin"], world.territory
-    k10 = Item.objects.get(grid__code="key_action", code="K10")
-    water = Item.objects.get(grid__code="essential_need", code="water")
+    k10 = referential_item("key_action", "K10")
+    water = referential_item("essential_need", "water")
     mayor = make_actor(territory, "Mairie")
 
     def add(title, **values):
@@ -260,8 +260,8 @@ def test_the_timeline_filters(client, world, make_actor):
     assert titles() == ["Décision du conseil", "Forage", "Rencontre", "Rapport", "Fête"]
     assert titles(type="decision") == ["Décision du conseil"]
     assert titles(type="celebration") == ["Fête"]
-    assert titles(key_action=k10.pk) == ["Décision du conseil"]
-    assert titles(need=water.pk) == ["Forage"]
+    assert titles(key_action="K10") == ["Décision du conseil"]
+    assert titles(need="water") == ["Forage"]
     assert titles(actor=mayor.pk) == ["Rencontre", "Fête"]
     assert titles(year=2025) == ["Forage"]
     assert titles(has_attachments="on") == ["Rapport"]
@@ -272,8 +272,8 @@ def test_the_timeline_filters(client, world, make_actor):
 def test_the_timeline_costs_the_same_queries_with_1_and_50_tagged_entries(client, world, make_actor):
 
     admin, territory = world.people["admin"], world.territory
-    k1 = Item.objects.get(grid__code="key_action", code="K1")
-    food = Item.objects.get(grid__code="essential_need", code="food")
+    k1 = referential_item("key_action", "K1")
+    food = referential_item("essential_need", "food")
     actor = make_actor(territory, "Ferme")
     client_as(client, world, "viewer")
 
@@ -308,3 +308,66 @@ def test_the_timeline_costs_the_same_queries_with_1_and_50_tagged_entries(client
     for index in range(1, 50):
         add(index)
     assert (count(), count({"q": "entrée", "actor": actor.pk})) == (one, one_searched)
+
+
+def first_version(grid, code):
+    return referential_item(grid, code, version=ReferentialVersion.objects.get(number=1))
+
+
+def held(items) -> list[tuple[str, int]]:
+    return sorted((item.code, item.version.number) for item in items.all())
+
+
+def test_the_timeline_filters_by_code_find_entries_holding_version_1_items(client, world):
+    admin, territory = world.people["admin"], world.territory
+
+    def add(title, **values):
+        values = {"occurred_on": "2026-05-04", "visibility": "public"} | values
+        return journal_entry_create(actor=admin, territory=territory, title=title, **values)
+
+    add("Conseil de 2024", key_actions=[first_version("key_action", "K10")])
+    add("Conseil de 2026", key_actions=[referential_item("key_action", "K10")])
+    add("Forage", needs=[first_version("essential_need", "water")])
+    add("Atelier", key_actions=[first_version("key_action", "K1")])
+
+    def titles(**query):
+        response = client.get("/territoires/ungersheim/journal/", query)
+        assert not response.context["filter_form"].errors
+        body = page_text(response)
+        return [
+            name
+            for name in ("Conseil de 2024", "Conseil de 2026", "Forage", "Atelier")
+            if f"{name} ·" in body
+        ]
+
+    assert titles(key_action="K10") == ["Conseil de 2024", "Conseil de 2026"]
+    assert titles(need="water") == ["Forage"]
+    assert titles(key_action="K1") == ["Atelier"]
+    filter_html = client.get("/territoires/ungersheim/journal/", {"key_action": "K10"}).content.decode()
+    assert '<option value="K10" selected>' in filter_html
+
+
+def test_an_unchanged_edit_keeps_the_version_1_tags_and_a_new_one_is_current(client, world):
+    entry = journal_entry_create(
+        actor=world.people["admin"],
+        territory=world.territory,
+        title="Conseil de 2024",
+        occurred_on="2024-05-04",
+        key_actions=[first_version("key_action", "K10")],
+        needs=[first_version("essential_need", "water")],
+    )
+    client_as(client, world, "editor")
+    edit = f"/territoires/ungersheim/journal/{entry.pk}/modifier/"
+    sent = sent_form(client.get(edit), "title")
+    assert (sent["key_actions"], sent["needs"]) == (["K10"], ["water"])
+    response = client.post(edit, sent | {"body": "Compte rendu ajouté."})
+    assert response.status_code == 302
+    assert (held(entry.key_actions), held(entry.needs)) == ([("K10", 1)], [("water", 1)])
+    assert AuditEntry.objects.get(action="journal_entry.update").changes == {
+        "body": ["", "Compte rendu ajouté."]
+    }
+    sent = sent_form(client.get(edit), "title")
+    client.post(edit, sent | {"key_actions": ["K1", "K10"], "needs": ["food"]})
+    assert (held(entry.key_actions), held(entry.needs)) == ([("K1", 2), ("K10", 1)], [("food", 2)])
+    text = page_text(client.get(f"/territoires/ungersheim/journal/{entry.pk}/"))
+    assert "Actions clés K1 Définir une vision inspirante K10 Évaluer, raconter et célébrer" in text

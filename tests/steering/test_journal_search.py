@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.pages import page_text
 from tests.trust.world import build_world, client_as
 from trajectoires.core.fulltext import stem_document, stems
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_item
 from trajectoires.steering.models import JournalEntry
 from trajectoires.steering.services import journal_entry_create, journal_entry_update
 
@@ -63,7 +63,7 @@ def test_documents_hold_each_french_stem_once_accent_folded():
 def test_search_finds_french_words_whatever_their_form(client, world, query, expected):
     add(world, "Chantier participatif au verger", "Quarante bénévoles ont taillé les pommiers.")
     add(world, "Rentrée à l'école", "La cantine passe au bio.")
-    food = Item.objects.get(grid__code="essential_need", code="food")
+    food = referential_item("essential_need", "food")
     add(world, "Atelier vélo", "Réparation des vélos des enfants.", needs=[food])
     assert found(client, query) == expected
 

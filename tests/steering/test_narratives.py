@@ -13,7 +13,7 @@ from tests.files import PDF, PNG, upload
 from tests.pages import page_text
 from tests.trust.world import build_world, client_as
 from trajectoires.core.models import AuditEntry
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_item
 from trajectoires.steering.models import Narrative, Orientation
 from trajectoires.steering.narratives import narrative_create
 from trajectoires.steering.vision import OrientationInput, vision_save
@@ -29,7 +29,7 @@ def world():
 
 
 def need(code):
-    return Item.objects.get(grid__code="essential_need", code=code)
+    return referential_item("essential_need", code)
 
 
 def save_vision(world, orientations, version=0, visibility="private"):
@@ -174,7 +174,7 @@ def test_a_narrative_stays_linked_to_its_orientation_across_vision_saves(client,
         post |= {
             f"orientations-{index}-id": row.pk,
             f"orientations-{index}-title": row.title,
-            f"orientations-{index}-needs": [n.pk for n in row.needs.all()],
+            f"orientations-{index}-needs": [n.code for n in row.needs.all()],
         }
     response = client.post("/territoires/ungersheim/vision/modifier/", post)
     assert response.status_code == 302

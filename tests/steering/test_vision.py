@@ -1,11 +1,13 @@
 import pytest
 from django.utils import timezone
 
-from tests.pages import page_text
+from tests.pages import page_text, sent_form
 from tests.trust.world import build_world, client_as
 from trajectoires.core.models import AuditEntry
-from trajectoires.referential.models import Item
+from trajectoires.referential.models import ReferentialVersion
+from trajectoires.referential.selectors import referential_item
 from trajectoires.steering.models import Vision, VisionVersion
+from trajectoires.steering.vision import needs_coverage, vision_of
 
 pytestmark = pytest.mark.django_db
 EDIT = "/territoires/ungersheim/vision/modifier/"
@@ -18,7 +20,7 @@ def world():
 
 
 def need(code):
-    return Item.objects.get(grid__code="essential_need", code=code).pk
+    return referential_item("essential_need", code).code
 
 
 def vision_data(version=0, **values):
@@ -133,3 +135,66 @@ def test_a_private_vision_is_hidden_from_others_and_only_writers_edit(client, wo
         assert client.get(EDIT).status_code == 404
         assert client.post(EDIT, vision_data(version=1)).status_code == 404
     assert Vision.objects.get().version == 1
+
+
+def first_version_needs(vision) -> None:
+    """Point the vision's orientations at version-1 needs, as a vision written before version 2."""
+    first = ReferentialVersion.objects.get(number=1)
+    for orientation in vision.orientations.all():
+        codes = [item.code for item in orientation.needs.all()]
+        orientation.needs.set(referential_item("essential_need", code, version=first) for code in codes)
+
+
+def held_needs(vision) -> dict[str, list[tuple[str, int]]]:
+    return {
+        o.title: sorted((item.code, item.version.number) for item in o.needs.all())
+        for o in vision.orientations.order_by("position")
+    }
+
+
+def test_a_vision_written_with_version_1_is_saved_unchanged_and_keeps_its_needs(client, world):
+    client_as(client, world, "editor")
+    client.post(EDIT, vision_data())
+    vision = Vision.objects.get()
+    first_version_needs(vision)
+    form = client.get(EDIT)
+    assert 'name="orientations-0-needs" value="food"' in form.content.decode()
+    sent = sent_form(form, "statement")
+    assert sent["orientations-0-needs"] == ["food", "local_production"]
+    assert sent["orientations-1-needs"] == ["mobility"]
+    response = client.post(EDIT, sent | {"reason": "Relecture"}, follow=True)
+    assert "La vision a été enregistrée comme une nouvelle version." in page_text(response)
+    assert "Les orientations répondent à 3 des 11 besoins essentiels." in page_text(response)
+    assert Vision.objects.get().version == 2
+    assert held_needs(vision) == {
+        "Se nourrir localement": [("food", 1), ("local_production", 1)],
+        "Se déplacer sans voiture": [("mobility", 1)],
+    }
+    # A need added takes the current version; the others keep their rows.
+    sent = sent_form(client.get(EDIT), "statement")
+    sent["orientations-0-needs"].append("water")
+    client.post(EDIT, sent | {"reason": "L'eau aussi"})
+    assert Vision.objects.get().version == 3
+    assert held_needs(vision) == {
+        "Se nourrir localement": [("food", 1), ("local_production", 1), ("water", 2)],
+        "Se déplacer sans voiture": [("mobility", 1)],
+    }
+    text = page_text(client.get("/territoires/ungersheim/vision/"))
+    assert "Les orientations répondent à 4 des 11 besoins essentiels." in text
+
+
+def test_the_needs_covered_count_the_orientations_of_version_1(client, world):
+    client_as(client, world, "editor")
+    client.post(EDIT, vision_data())
+    first_version_needs(Vision.objects.get())
+    coverage = needs_coverage(vision_of(world.people["editor"], world.territory))
+    covered = {row.need.code: row.orientations for row in coverage if row.covered}
+    assert covered == {
+        "food": ["Se nourrir localement"],
+        "local_production": ["Se nourrir localement"],
+        "mobility": ["Se déplacer sans voiture"],
+    }
+    assert {row.need.version.number for row in coverage} == {2}
+    text = page_text(client.get("/territoires/ungersheim/vision/"))
+    assert "Les orientations répondent à 3 des 11 besoins essentiels." in text
+    assert "Alimentation · Besoins vitaux Se nourrir localement" in text

@@ -6,7 +6,7 @@ from tests.trust.world import build_world, client_as
 from trajectoires.accounts.models import AssemblyMembership, Funder
 from trajectoires.accounts.organisations import assembly_role_grant
 from trajectoires.core.models import AuditEntry
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_item
 from trajectoires.territories.models import TerritoryPartnership
 
 pytestmark = pytest.mark.django_db
@@ -27,13 +27,14 @@ def test_the_funders_are_listed_with_their_partner_territories(client, world):
 
 def test_staff_add_a_funder_and_a_partnership(client, world):
     client_as(client, world, "staff")
-    ademe = Item.objects.get(grid__code="funder_type", code="ademe")
+    assert '<option value="ademe">' in client.get("/financeurs/nouveau/").content.decode()
     response = client.post(
         "/financeurs/nouveau/",
-        {"name": "ADEME Grand Est", "kind": ademe.pk, "siren": "385290309"},
+        {"name": "ADEME Grand Est", "kind": "ademe", "siren": "385290309"},
         follow=True,
     )
     funder = Funder.objects.get(name="ADEME Grand Est")
+    assert funder.kind == referential_item("funder_type", "ademe")  # by code, of the current version
     assert response.redirect_chain == [("/financeurs/ademe-grand-est/", 302)]
     assert "Le financeur « ADEME Grand Est » a été créé." in page_text(response)
     response = client.post(
@@ -60,9 +61,8 @@ def test_staff_add_a_funder_and_a_partnership(client, world):
 
 def test_a_bad_siren_is_named_and_nothing_written(client, world):
     client_as(client, world, "staff")
-    etat = Item.objects.get(grid__code="funder_type", code="etat")
     response = client.post(
-        "/financeurs/nouveau/", {"name": "Sous-préfecture", "kind": etat.pk, "siren": "12AB"}
+        "/financeurs/nouveau/", {"name": "Sous-préfecture", "kind": "etat", "siren": "12AB"}
     )
     assert "Un SIREN compte neuf chiffres." in page_text(response)
     assert not Funder.objects.filter(name="Sous-préfecture").exists()

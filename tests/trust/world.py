@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from trajectoires.accounts.models import AssemblyMembership, Funder, FunderMembership, User
 from trajectoires.geo.selectors import area_from_reference
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_item
 from trajectoires.territories.models import Territory, TerritoryMembership, TerritoryPartnership
 from trajectoires.territories.services import territory_create
 
@@ -45,7 +45,7 @@ def build_world() -> World:
         areas=[area_from_reference("59271")],
         alliance_joined_on=joined,
     )
-    state = Item.objects.get(grid__code="funder_type", code="etat")
+    state = referential_item("funder_type", "etat")
     partner = Funder.objects.create(name="Préfecture du Haut-Rhin", slug="prefecture-68", kind=state)
     other_funder = Funder.objects.create(name="Fondation Lointaine", slug="fondation-lointaine", kind=state)
     TerritoryPartnership.objects.create(territory=territory, funder=partner, since=joined)

@@ -9,13 +9,14 @@ from trajectoires.evaluation.models import Outcome
 from trajectoires.geo.selectors import area_search
 from trajectoires.governance.models import Controversy, ControversyStage
 from trajectoires.planning.models import Pilot
-from trajectoires.referential.models import Item
 from trajectoires.steering.models import JournalEntry
 from trajectoires.steering.selectors import JournalFilters, timeline
 from trajectoires.steering.views import ITEMS_PER_PAGE
 from trajectoires.territories.models import Territory
 
 from .measure import Measure, time_call, time_page
+from .synthetic_assessments import assessment_pages
+from .synthetic_stories import evaluation_pages, report_of_latest_period
 from .urls import FLOOR_PATH
 
 SEARCHES = [
@@ -58,17 +59,20 @@ def measure_all(rounds: int) -> list[dict]:
     anonymous, member = Client(), Client()
     member.force_login(admin)
     base = f"/territoires/{territory.slug}"
-    k5 = Item.objects.get(grid__code="key_action", code="K5")
+    public_assessments, signed_in_assessments = assessment_pages(territory)
+    public_evaluation, signed_in_evaluation = evaluation_pages(territory)
     public = {
         **PUBLIC_PAGES,
         "territory page": f"{base}/",
         "journal timeline, anonymous (public entries)": f"{base}/journal/",
         "dashboard, anonymous": f"{base}/tableau-de-bord/",
         "controversy register, anonymous (public ones)": f"{base}/controverses/",
+        **public_assessments,
+        **public_evaluation,
     }
     signed_in = {
         "journal timeline, territory admin (500 entries)": f"{base}/journal/",
-        "journal timeline filtered (type, key action)": f"{base}/journal/?type=meeting&key_action={k5.pk}",
+        "journal timeline filtered (type, key action)": f"{base}/journal/?type=meeting&key_action=K5",
         "dashboard, territory admin": f"{base}/tableau-de-bord/",
         "actors, territory admin (100 actors)": f"{base}/acteurs/",
         "survey rounds, territory admin": f"{base}/cooperation/",
@@ -96,6 +100,8 @@ def measure_all(rounds: int) -> list[dict]:
         "outcomes list, territory admin (20)": f"{base}/evaluation/resultats/",
         "outcome page, territory admin (2 substantiations)": f"{base}/evaluation/resultats/{outcome.pk}/",
         "API: outcomes list": f"/api/v1/territories/{territory.slug}/outcomes/",
+        **signed_in_assessments,
+        **signed_in_evaluation,
     }
     floor = Measure("floor: bare Django view")
     search = Measure("area search (selector)", target="p95 ≤ 50 ms")
@@ -105,11 +111,13 @@ def measure_all(rounds: int) -> list[dict]:
     search_rows = Measure("journal search (selector: count and first page)", target="p95 ≤ 100 ms")
     latest_round = SurveyRound.objects.filter(territory=territory).order_by("-held_on").first()
     metrics_task = Measure("network metrics task (one round, 100 actors, 150 ties)")
+    report_task = Measure("evaluation report PDF (latest period, WeasyPrint)")
+    make_report = report_of_latest_period(territory)
     with override_settings(ROOT_URLCONF="trajectoires.bench.urls", ALLOWED_HOSTS=["testserver"], DEBUG=False):
         for round_number in range(rounds + 1):
             if round_number == 1:  # the first round only warms caches and connections up
                 measures = (floor, search, search_page, journal_search, search_rows, metrics_task)
-                for measure in (*measures, *pages.values()):
+                for measure in (*measures, report_task, *pages.values()):
                     measure.times_ms.clear()
                     measure.queries.clear()
             time_page(floor, anonymous, FLOOR_PATH)
@@ -124,12 +132,13 @@ def measure_all(rounds: int) -> list[dict]:
                 time_page(journal_search, member, f"{base}/journal/?q={query}")
                 time_call(search_rows, lambda query=query: _search_rows(admin, territory, query))
             time_call(metrics_task, lambda: compute_round_metrics.call(latest_round.pk))
+            time_call(report_task, make_report)
     floor_ms = floor.median
     return (
         [floor.as_dict(), search.as_dict(), search_page.as_dict(floor_ms)]
         + [search_rows.as_dict(), journal_search.as_dict(floor_ms)]
         + [measure.as_dict(floor_ms) for measure in pages.values()]
-        + [metrics_task.as_dict()]
+        + [metrics_task.as_dict(), report_task.as_dict()]
     )
 
 

@@ -5,8 +5,11 @@
 narratives: synthetic_workspace.py) and its steering layer (vision, planning documents, coherence
 matrix, actions, pilots: synthetic_planning.py), its governance layer (participation spaces, decisions,
 trainings, a controversy register at every stage: synthetic_governance.py), its evaluation layer
-(harvested outcomes and their substantiations: synthetic_evaluation.py), 300 funders partnered with
-ten territories each. `scale` shrinks it all.
+(harvested outcomes and their substantiations: synthetic_evaluation.py; two closed self-assessment
+campaigns: synthetic_assessments.py; two reporting periods with their stories of change, selection
+rounds, systemic effects and indicators, and a diagnostic sensible: synthetic_stories.py), 300
+funders partnered with ten territories each. `scale`
+shrinks it all.
 Rows are written with plain INSERTs (see docs/decisions/0002) in one transaction; the data is
 deterministic (seeded), clearly synthetic in its names, and never mixed with the platform's own
 database: the bench writes it to a database of its own.
@@ -24,7 +27,7 @@ from trajectoires.accounts.models import Funder, FunderMembership, User
 from trajectoires.core.bulk import insert_rows
 from trajectoires.core.visibility import Visibility
 from trajectoires.geo.models import Area
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_items
 from trajectoires.steering.models import EntryType, JournalEntry
 from trajectoires.territories.models import (
     Territory,
@@ -33,9 +36,11 @@ from trajectoires.territories.models import (
     TerritoryPartnership,
 )
 
+from .synthetic_assessments import generate_assessments, has_assessments
 from .synthetic_evaluation import generate_evaluation, has_evaluation
 from .synthetic_governance import generate_governance, has_governance
 from .synthetic_planning import generate_planning, has_planning
+from .synthetic_stories import generate_stories, has_stories
 from .synthetic_workspace import compute_first_territory_metrics, generate_workspaces, journal_text
 
 ROLES = ["admin", "editor", "contributor", "viewer", "viewer"]
@@ -92,6 +97,8 @@ LAYERS = (
     (has_planning, generate_planning, 1),
     (has_governance, generate_governance, 2),
     (has_evaluation, generate_evaluation, 3),
+    (has_assessments, generate_assessments, 4),
+    (has_stories, generate_stories, 5),
 )
 
 
@@ -162,7 +169,7 @@ def _users(size: Size, now) -> list[int]:
 
 
 def _funders(size: Size, territories: list[int], rng: random.Random, now) -> None:
-    kinds = list(Item.objects.filter(grid__code="funder_type").values_list("pk", flat=True))
+    kinds = list(referential_items("funder_type").values_list("pk", flat=True))
     insert_rows(
         Funder,
         ("name", "slug", "kind_id", "siren", "created_at"),

@@ -28,7 +28,7 @@ from trajectoires.governance.models import (
     TeamStructure,
     Training,
 )
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_items
 from trajectoires.territories.models import TerritoryMembership
 
 VISIBILITIES = [Visibility.PRIVATE, Visibility.PARTNERS, Visibility.ALLIANCE, Visibility.PUBLIC]
@@ -116,7 +116,7 @@ def _spaces(territories, actors, admins, rng, now) -> dict[int, list[int]]:
 
 
 def _decisions(territories, spaces, admins, now) -> dict[int, list[int]]:
-    levels = Item.objects.filter(grid__code="participation_level").order_by("position")
+    levels = referential_items("participation_level")
     levels = list(levels.values_list("pk", flat=True))
     insert_rows(
         Decision,
@@ -197,7 +197,7 @@ def _controversies(territories, actors, admins, spaces, decisions, rng, now) -> 
         (pk, territory, int(subject.rsplit(" ", 1)[1]))
         for pk, territory, subject in rows.values_list("pk", "territory", "subject")
     ]
-    needs = list(Item.objects.filter(grid__code="essential_need").values_list("pk", flat=True))
+    needs = list(referential_items("essential_need").values_list("pk", flat=True))
     insert_rows(
         Controversy.subject_areas.through,
         ("controversy_id", "item_id"),

@@ -21,7 +21,7 @@ from trajectoires.planning.models import (
     Service,
     TransferabilitySheet,
 )
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_items
 from trajectoires.steering.models import Orientation, Vision
 from trajectoires.territories.models import TerritoryArea
 
@@ -62,7 +62,7 @@ def _visions(territories: list[int], now) -> None:
         ("vision_id", "position", "title", "description"),
         [(v, n, f"Orientation synthétique {n}", "") for v in visions for n in range(1, ORIENTATIONS + 1)],
     )
-    needs = list(Item.objects.filter(grid__code="essential_need").values_list("pk", flat=True))
+    needs = list(referential_items("essential_need").values_list("pk", flat=True))
     through = Orientation.needs.through
     rows = [
         (o, needs[o % len(needs)])
@@ -73,7 +73,7 @@ def _visions(territories: list[int], now) -> None:
 
 def _documents(territories: list[int], now) -> dict[int, list[int]]:
     """Each territory's binding documents: its own PLU, and the shared ones of the areas above it."""
-    types = dict(Item.objects.filter(grid__code="planning_document_type").values_list("code", "pk"))
+    types = dict(referential_items("planning_document_type").values_list("code", "pk"))
     communes = dict(
         TerritoryArea.objects.filter(territory_id__in=territories).values_list("territory_id", "area_id")
     )

@@ -10,7 +10,7 @@ from trajectoires.cooperation.tasks import compute_round_metrics
 from trajectoires.core.bulk import insert_rows
 from trajectoires.core.fulltext import stems
 from trajectoires.core.visibility import Visibility
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_items
 from trajectoires.steering.models import Celebration, Narrative
 
 VISIBILITIES = [Visibility.PRIVATE, Visibility.PARTNERS, Visibility.ALLIANCE, Visibility.PUBLIC]
@@ -46,7 +46,7 @@ def journal_text(rng: random.Random, title: str) -> tuple[str, str]:
 def generate_workspaces(
     territories: list[int], actors_per_territory: int, ties_per_round: int, rng: random.Random, now
 ) -> None:
-    categories = list(Item.objects.filter(grid__code="actor_category").order_by("position"))
+    categories = list(referential_items("actor_category"))
     insert_rows(
         Actor,
         ("territory_id", "kind", "name", "category_id", "function", "email", "phone", "notes", "visibility",

@@ -26,6 +26,21 @@ urlpatterns += i18n_patterns(
     path("territoires/<slug:slug>/controverses/", include("trajectoires.governance.controversy_urls")),
     path("territoires/<slug:slug>/capacite/", include("trajectoires.governance.capacity_urls")),
     path("territoires/<slug:slug>/evaluation/resultats/", include("trajectoires.evaluation.outcome_urls")),
+    path("territoires/<slug:slug>/evaluation/histoires/", include("trajectoires.evaluation.story_urls")),
+    path(
+        "territoires/<slug:slug>/evaluation/autoevaluation/",
+        include("trajectoires.evaluation.assessment_urls"),
+    ),
+    path(
+        "territoires/<slug:slug>/evaluation/diagnostic/",
+        include("trajectoires.evaluation.diagnostic_urls"),
+    ),
+    path("territoires/<slug:slug>/evaluation/effets/", include("trajectoires.evaluation.effect_urls")),
+    path(
+        "territoires/<slug:slug>/evaluation/indicateurs/",
+        include("trajectoires.evaluation.indicator_urls"),
+    ),
+    path("territoires/<slug:slug>/evaluation/", include("trajectoires.evaluation.evaluation_urls")),
     path("fiches-de-transferabilite/", include("trajectoires.planning.sheet_urls")),
     path("territoires/", include("trajectoires.territories.urls")),
     path("financeurs/", include("trajectoires.territories.urls_funders")),

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from trajectoires.core.visibility import Visibility
-from trajectoires.referential.selectors import referential_items
+from trajectoires.referential.selectors import kept_or_current, referential_items
 from trajectoires.territories.permissions import is_territory_team
 
 from .actor_selectors import CATEGORY_GRID, organisations_of
@@ -20,7 +20,7 @@ class CategoryChoiceField(forms.ModelChoiceField):
 class ActorForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ActorKind.choices, widget=forms.RadioSelect)
     name = forms.CharField(label=_("Name"), max_length=200)
-    category = CategoryChoiceField(label=_("Actor category"), queryset=None)
+    category = CategoryChoiceField(label=_("Actor category"), queryset=None, to_field_name="code")
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
         queryset=None,
@@ -51,7 +51,9 @@ class ActorForm(forms.Form):
         self, data=None, *, viewer, territory, record: Actor | None = None, link_accounts=True, **kwargs
     ):
         super().__init__(data, **kwargs)
+        # The current version's categories, by code; an actor keeps its own row for an unchanged code.
         self.fields["category"].queryset = referential_items(CATEGORY_GRID)
+        self.record = record
         organisations = organisations_of(viewer, territory)
         if record is not None:
             organisations = organisations.exclude(pk=record.pk)
@@ -64,6 +66,11 @@ class ActorForm(forms.Form):
         if record is not None and record.erased_at is not None:
             for name in ERASED_FIELDS:
                 self.fields.pop(name, None)
+
+    def clean_category(self):
+        category = self.cleaned_data["category"]
+        kept = [self.record.category] if self.record is not None and self.record.category_id else []
+        return kept_or_current(CATEGORY_GRID, [category.code], kept)[0]
 
     @classmethod
     def for_actor(cls, record: Actor, data=None, **kwargs) -> "ActorForm":

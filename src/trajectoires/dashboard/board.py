@@ -190,14 +190,17 @@ def _round_metrics(viewer, territory: Territory) -> list[RoundMetrics]:
 
 
 def _actor_categories(viewer, territory: Territory) -> list[CategoryCount]:
+    """Every actor category of the current référentiel with the actors `viewer` reads in it, counted
+    by category code: an actor keeps the category row of the version it was written with."""
     counts = dict(
         _visible(Actor, viewer, territory)
-        .values_list("category_id")
+        .values_list("category__code")
         .annotate(count=Count("id"))
-        .values_list("category_id", "count")
+        .order_by()
+        .values_list("category__code", "count")
     )
     return [
-        CategoryCount(item, counts.get(item.pk, 0), bool(item.extra.get("fantastique")))
+        CategoryCount(item, counts.get(item.code, 0), bool(item.extra.get("fantastique")))
         for item in referential_items("actor_category")
     ]
 

@@ -34,7 +34,7 @@ from trajectoires.cooperation.actor_selectors import readable_actors
 from trajectoires.cooperation.models import Actor, ActorKind
 from trajectoires.core.audit import audit_record, changed_fields
 from trajectoires.core.visibility import Visibility
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_item
 from trajectoires.steering.services import check_actors
 from trajectoires.territories.models import Territory
 from trajectoires.territories.permissions import visible_to
@@ -92,10 +92,11 @@ def access_training(viewer, territory: Territory, pk: int) -> Training:
 
 
 def participants_by_category(training: Training) -> list[tuple[Any, list[Actor]]]:
-    """The (prefetched) participants grouped by actor category, in the référentiel's order."""
-    groups: dict[int, tuple[Any, list[Actor]]] = {}
+    """The (prefetched) participants grouped by actor category, in the référentiel's order. By the
+    category's code: actors written with different versions of the référentiel share one group."""
+    groups: dict[str, tuple[Any, list[Actor]]] = {}
     for participant in training.participants.all():
-        groups.setdefault(participant.category_id, (participant.category, []))[1].append(participant)
+        groups.setdefault(participant.category.code, (participant.category, []))[1].append(participant)
     return sorted(groups.values(), key=lambda group: group[0].position)
 
 
@@ -177,7 +178,7 @@ def _structure_rules(structure: TeamStructure, members: list[Actor], invalid: se
     errors: dict[str, list[str]] = {}
     dgs = structure.dgs
     if dgs is not None and "dgs" not in invalid and not _may_be_dgs(dgs):
-        agents = Item.objects.get(grid__code="actor_category", code=DGS_CATEGORY)
+        agents = referential_item("actor_category", DGS_CATEGORY)
         errors["dgs"] = [
             _("The DGS is a person of the category “%(category)s”.") % {"category": agents.label}
         ]

@@ -24,7 +24,7 @@ from trajectoires.cooperation.network_selectors import ActorView, readable_actor
 from trajectoires.core.audit import audit_record, changed_fields
 from trajectoires.core.visibility import Visibility
 from trajectoires.referential.models import Item
-from trajectoires.referential.selectors import referential_items
+from trajectoires.referential.selectors import kept_or_current, referential_items
 from trajectoires.territories.models import Territory
 from trajectoires.territories.permissions import visible_to
 from trajectoires.territories.services import territory_scope
@@ -217,27 +217,35 @@ def _snapshot(controversy: Controversy, areas: Iterable[Item] | None = None) -> 
 
 
 def _checked_links(
-    actor: Any, controversy: Controversy, forum_before: int | None, areas: Iterable[Item] | None
+    actor: Any,
+    controversy: Controversy,
+    forum_before: int | None,
+    areas: Iterable[Item] | None,
+    held: Iterable[Item] = (),
 ) -> dict[str, list[str]]:
+    """The forum and the subject areas: essential needs of the current référentiel, or those the
+    controversy already holds (of an older version: decision 0009)."""
     errors: dict[str, list[str]] = {}
     forum = controversy.forum
     changed = forum is not None and forum.pk != forum_before
     if changed and not readable_spaces(actor, controversy.territory).filter(pk=forum.pk).exists():
         errors["forum"] = [_("Choose a participation space of this territory.")]
     if areas is not None:
-        allowed = {item.pk for item in subject_area_choices()}
+        allowed = {item.pk for item in subject_area_choices()} | {item.pk for item in held}
         if any(item.pk not in allowed for item in areas):
             errors["subject_areas"] = [_("Choose essential needs of the référentiel.")]
     return errors
 
 
-def _validate(actor: Any, controversy: Controversy, forum_before: int | None, areas) -> None:
+def _validate(
+    actor: Any, controversy: Controversy, forum_before: int | None, areas, held: Iterable[Item] = ()
+) -> None:
     try:
         controversy.full_clean(exclude=["forum", "territory"])
         errors: dict[str, list[str]] = {}
     except ValidationError as error:
         errors = error.message_dict
-    for field, messages in _checked_links(actor, controversy, forum_before, areas).items():
+    for field, messages in _checked_links(actor, controversy, forum_before, areas, held).items():
         errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
@@ -284,6 +292,7 @@ def controversy_update(*, actor: Any, controversy: Controversy, **values: Any) -
     if not can_edit_controversy(actor, controversy):
         raise PermissionDenied
     before = _snapshot(controversy)
+    held = list(controversy.subject_areas.all())
     areas = values.pop("subject_areas", None)
     areas = list(areas) if areas is not None else None
     for field, value in values.items():
@@ -291,10 +300,13 @@ def controversy_update(*, actor: Any, controversy: Controversy, **values: Any) -
             raise TypeError(f"controversies have no field {field!r}")
         setattr(controversy, field, value.strip() if isinstance(value, str) else value)
     try:
-        _validate(actor, controversy, before["forum"], areas)
+        _validate(actor, controversy, before["forum"], areas, held)
     except ValidationError:
         controversy.refresh_from_db()  # the caller's object keeps what is stored, not what was refused
         raise
+    if areas is not None:
+        # One row per code: a code the controversy holds keeps its row, whatever its version.
+        areas = kept_or_current(AREA_GRID, list(dict.fromkeys(item.code for item in areas)), held)
     with transaction.atomic():
         controversy.save()
         if areas is not None:

@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from trajectoires.cooperation.actor_selectors import nameable_actors
 from trajectoires.cooperation.models import Actor
 from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import kept_or_current
 
-from .controversies import PartyView, subject_area_choices
+from .controversies import AREA_GRID, PartyView, subject_area_choices
 from .decisions import readable_decisions
 from .models import Controversy, ControversyStage, Decision, ExpertiseKind, Party
 from .participation_forms import DATE_WIDGET, SpaceChoiceField, visibility_field
@@ -68,6 +69,7 @@ class ControversyForm(forms.Form):
     subject_areas = AreaChoiceField(
         label=_("Subject areas"),
         queryset=Item.objects.none(),
+        to_field_name="code",
         required=False,
         help_text=_("The essential needs it touches."),
         widget=forms.CheckboxSelectMultiple,
@@ -77,7 +79,10 @@ class ControversyForm(forms.Form):
     def __init__(self, *args, viewer=None, territory=None, controversy: Controversy | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["forum"].queryset = readable_spaces(viewer, territory).order_by("name", "id")
+        # The current version's essential needs, by code; a controversy keeps the rows it holds for
+        # the codes it keeps, whatever their version (decision 0009).
         self.fields["subject_areas"].queryset = subject_area_choices()
+        self.kept_areas = list(controversy.subject_areas.all()) if controversy is not None else []
         if (
             controversy is not None
             and controversy.forum_id
@@ -89,10 +94,14 @@ class ControversyForm(forms.Form):
     def for_controversy(cls, controversy: Controversy, data=None, *, viewer=None) -> "ControversyForm":
         initial = {field: getattr(controversy, field) for field in ("subject", "description", "visibility")}
         initial["forum"] = controversy.forum_id
-        initial["subject_areas"] = [item.pk for item in controversy.subject_areas.all()]
+        initial["subject_areas"] = [item.code for item in controversy.subject_areas.all()]
         return cls(
             data, initial=initial, viewer=viewer, territory=controversy.territory, controversy=controversy
         )
+
+    def clean_subject_areas(self) -> list[Item]:
+        codes = [item.code for item in self.cleaned_data["subject_areas"]]
+        return kept_or_current(AREA_GRID, codes, self.kept_areas)
 
 
 class MoveForm(forms.Form):

@@ -318,10 +318,20 @@ def decision_create(
     return decision
 
 
+def _same_level(level: Item, decision: Decision) -> bool:
+    """Whether `level` is the decision's level, or the same code of the ladder in another version
+    of the référentiel (decision 0009)."""
+    held = decision.participation_level
+    return level.pk == held.pk or (level.code, level.grid.code) == (held.code, held.grid.code)
+
+
 def decision_update(*, actor: Any, decision: Decision, **values: Any) -> Decision:
     if not can_edit_decision(actor, decision):
         raise PermissionDenied
     before = _snapshot(decision)
+    level = values.get("participation_level")
+    if isinstance(level, Item) and decision.participation_level_id and _same_level(level, decision):
+        values["participation_level"] = decision.participation_level  # keeps its row, whatever its version
     for field, value in values.items():
         if field not in DECISION_FIELDS + LINK_FIELDS:
             raise TypeError(f"decisions have no field {field!r}")

@@ -131,11 +131,18 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, viewer=None, territory=None, decision: Decision | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The current version's levels, by code; a decision keeps its own level's row while its code
+        # is unchanged, whatever its version (decision 0009).
         self.fields["participation_level"].queryset = referential_items(LEVEL_GRID)
+        self.kept_level = decision.participation_level if decision is not None else None
         spaces = readable_spaces(viewer, territory).order_by("name", "id")
         self.fields["space"].queryset = spaces
         if decision is not None and decision.space_id and not getattr(decision, "space_visible", True):
             del self.fields["space"]  # a space the editor cannot read stays as it is
+
+    def clean_participation_level(self):
+        chosen, kept = self.cleaned_data["participation_level"], self.kept_level
+        return kept if kept is not None and kept.code == chosen.code else chosen
 
     @classmethod
     def for_decision(cls, decision: Decision, data=None, *, viewer=None) -> "DecisionForm":

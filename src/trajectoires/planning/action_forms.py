@@ -2,13 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from trajectoires.core.visibility import Visibility
-from trajectoires.referential.selectors import referential_items
+from trajectoires.referential.selectors import kept_or_current, referential_items
 from trajectoires.steering.forms import KeyActionChoiceField, KeyActionFilterField
 from trajectoires.steering.models import Orientation
 from trajectoires.steering.narrative_forms import OrientationChoiceField
 from trajectoires.steering.narratives import vision_orientations
 
-from .actions import ActionFilters, services_of
+from .actions import KEY_ACTION_GRID, ActionFilters, services_of
 from .models import Action, ActionStatus, Service
 
 SERVICES_LIST_ID = "territory-services"  # the <datalist> of existing services the owner field suggests
@@ -49,7 +49,11 @@ class ActionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     key_actions = KeyActionChoiceField(
-        label=_("Key actions"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Key actions"),
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     visibility = forms.ChoiceField(
         label=_("Who can read it"),
@@ -58,13 +62,20 @@ class ActionForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, viewer=None, territory=None, **kwargs):
+    def __init__(self, *args, viewer=None, territory=None, action: Action | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["orientations"].queryset = vision_orientations(viewer, territory)
-        self.fields["key_actions"].queryset = referential_items("key_action")
+        # The current version's key actions, by code; an action keeps the rows it holds for the
+        # codes it keeps, whatever their version (decision 0009).
+        self.fields["key_actions"].queryset = referential_items(KEY_ACTION_GRID)
+        self.kept_key_actions = list(action.key_actions.all()) if action is not None else []
 
     def clean_services(self) -> list[str]:
         return [line for line in self.cleaned_data["services"].splitlines() if line.strip()]
+
+    def clean_key_actions(self) -> list:
+        codes = [item.code for item in self.cleaned_data["key_actions"]]
+        return kept_or_current(KEY_ACTION_GRID, codes, self.kept_key_actions)
 
     @classmethod
     def for_action(cls, action: Action, data=None, *, viewer=None) -> "ActionForm":
@@ -75,7 +86,7 @@ class ActionForm(forms.Form):
         initial["services"] = "\n".join(others)
         initial["orientations"] = list(action.orientations.all())
         initial["key_actions"] = list(action.key_actions.all())
-        return cls(data, initial=initial, viewer=viewer, territory=action.territory)
+        return cls(data, initial=initial, viewer=viewer, territory=action.territory, action=action)
 
 
 class ServiceFilterField(forms.ModelChoiceField):
@@ -90,15 +101,16 @@ class ActionFilterForm(forms.Form):
     service = ServiceFilterField(
         label=_("Service"), queryset=Service.objects.none(), required=False, empty_label=_("All")
     )
+    # By code (?key_action=K8): the filter finds the actions holding the key action in any version.
     key_action = KeyActionFilterField(
-        label=_("Key action"), queryset=None, required=False, empty_label=_("All")
+        label=_("Key action"), queryset=None, to_field_name="code", required=False, empty_label=_("All")
     )
 
     def __init__(self, *args, viewer=None, territory=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All")), *ActionStatus.choices]
         self.fields["service"].queryset = services_of(viewer, territory)
-        self.fields["key_action"].queryset = referential_items("key_action")
+        self.fields["key_action"].queryset = referential_items(KEY_ACTION_GRID)
 
     def filters(self) -> ActionFilters:
         self.is_valid()
@@ -106,5 +118,5 @@ class ActionFilterForm(forms.Form):
         return ActionFilters(
             status=data.get("status") or "",
             service=data["service"].pk if data.get("service") else None,
-            key_action=data["key_action"].pk if data.get("key_action") else None,
+            key_action=data["key_action"].code if data.get("key_action") else "",
         )

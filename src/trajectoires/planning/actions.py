@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from trajectoires.core.audit import audit_record, changed_fields
 from trajectoires.core.visibility import Visibility
 from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import kept_or_current
 from trajectoires.steering.models import Orientation
 from trajectoires.steering.narratives import readable_orientations, vision_orientations
 from trajectoires.territories.models import Territory
@@ -36,6 +37,7 @@ SERVICE_NAME_LIMIT = Service._meta.get_field("name").max_length
 ServiceLinks = Action.services.through
 OrientationLinks = Action.orientations.through
 KeyActionLinks = Action.key_actions.through
+KEY_ACTION_GRID = "key_action"
 
 
 # Reads ----------------------------------------------------------------------------------------
@@ -47,7 +49,7 @@ class ActionFilters:
 
     status: str = ""
     service: int | None = None  # a service id: the action's owner or one of those involved
-    key_action: int | None = None  # a référentiel item id
+    key_action: str = ""  # a key action's code (K1…K10): it finds the actions holding it in any version
 
     @property
     def active(self) -> bool:
@@ -65,7 +67,10 @@ def _filtered(actions: QuerySet[Action], filters: ActionFilters) -> QuerySet[Act
         involved = ServiceLinks.objects.filter(service_id=filters.service).values("action_id")
         actions = actions.filter(Q(owner_service_id=filters.service) | Q(pk__in=involved))
     if filters.key_action:
-        tagged = KeyActionLinks.objects.filter(item_id=filters.key_action).values("action_id")
+        # By code, so that an action tagged with an older version's row is found too (decision 0009).
+        tagged = KeyActionLinks.objects.filter(
+            item__grid__code=KEY_ACTION_GRID, item__code=filters.key_action
+        ).values("action_id")
         actions = actions.filter(pk__in=tagged)
     return actions
 
@@ -185,12 +190,18 @@ def _orientations(actor, territory: Territory, chosen: Iterable[Orientation], ac
     return chosen + list(hidden)
 
 
-def _key_actions(chosen: Iterable[Item]) -> list[Item]:
+def _key_actions(chosen: Iterable[Item], action: Action | None = None) -> list[Item]:
+    """The chosen key actions, if all are key actions of the référentiel (of any version). On an
+    edit, one row per code: a code the action already holds keeps its row, whatever its version,
+    and any other code takes the current version's row (decision 0009)."""
     chosen = list(chosen)
     ids = {item.pk for item in chosen}
-    if ids and Item.objects.filter(pk__in=ids, grid__code="key_action").count() != len(ids):
+    if ids and Item.objects.filter(pk__in=ids, grid__code=KEY_ACTION_GRID).count() != len(ids):
         raise ValidationError({"key_actions": [_("Choose key actions of the référentiel.")]})
-    return chosen
+    if action is None:
+        return chosen
+    codes = list(dict.fromkeys(item.code for item in chosen))
+    return kept_or_current(KEY_ACTION_GRID, codes, action.key_actions.all())
 
 
 def _check(action: Action) -> None:
@@ -307,7 +318,7 @@ def action_update(*, actor: Any, action: Action, **values: Any) -> Action:
     linked = (
         _orientations(actor, territory, links["orientations"], action) if "orientations" in links else None
     )
-    tagged = _key_actions(links["key_actions"]) if "key_actions" in links else None
+    tagged = _key_actions(links["key_actions"], action) if "key_actions" in links else None
     with transaction.atomic():
         involved_rows = None
         if names is not None:

@@ -72,9 +72,12 @@ class DocumentForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, territory: Territory, **kwargs):
+    def __init__(self, *args, territory: Territory, document: PlanningDocument | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The current version's types, by code; a document keeps its own type's row while its
+        # code is unchanged, whatever its version (decision 0009).
         self.fields["doc_type"].queryset = document_types()
+        self.document = document
         areas = sorted(binding_areas(territory), key=lambda area: (SCALE_ORDER.index(area.kind), area.name))
         self.fields["writer"].widget.choices = [
             (area_reference(area), f"{area.name} ({area.get_kind_display()})") for area in areas
@@ -87,7 +90,12 @@ class DocumentForm(forms.Form):
             for field in ("title", "writer", "status", "adopted_on", "review_due_on", "link", "summary")
         }
         initial |= {"doc_type": document.doc_type.code, "visibility": document.visibility}
-        return cls(data, initial=initial, territory=document.territory)
+        return cls(data, initial=initial, territory=document.territory, document=document)
+
+    def clean_doc_type(self) -> Item:
+        chosen = self.cleaned_data["doc_type"]
+        kept = self.document.doc_type if self.document is not None else None
+        return kept if kept is not None and kept.code == chosen.code else chosen
 
 
 class DocumentFilterForm(forms.Form):

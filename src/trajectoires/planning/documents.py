@@ -156,10 +156,22 @@ def _date_errors(document: PlanningDocument, add) -> None:
 
 def _in_force_twice(document: PlanningDocument) -> bool:
     # Whatever its visibility, so the message names the writing body and the type, never the title.
+    # The type is compared by (grid, code): a SRADDET of référentiel 1 and one of référentiel 2 are
+    # the same type (decision 0009); the database's constraint only sees one row of the référentiel.
     if document.status == DocumentStatus.EXPIRED:
         return False
-    others = PlanningDocument.objects.filter(doc_type=document.doc_type_id, writer=document.writer_id)
+    doc_type = document.doc_type
+    others = PlanningDocument.objects.filter(
+        doc_type__grid__code=doc_type.grid.code, doc_type__code=doc_type.code, writer=document.writer_id
+    )
     return others.exclude(status=DocumentStatus.EXPIRED).exclude(pk=document.pk).exists()
+
+
+def _same_item(chosen: Any, held: Item) -> bool:
+    """Whether `chosen` is the item `held` or the same (grid, code) of another version."""
+    if not isinstance(chosen, Item):
+        return False
+    return chosen.pk == held.pk or (chosen.code, chosen.grid.code) == (held.code, held.grid.code)
 
 
 def _validate(document: PlanningDocument) -> None:
@@ -231,6 +243,8 @@ def document_update(*, actor: Any, document: PlanningDocument, **values: Any) ->
     if not can_edit_document(actor, document):
         raise PermissionDenied
     before = _snapshot(document)
+    if document.doc_type_id and _same_item(values.get("doc_type"), document.doc_type):
+        values["doc_type"] = document.doc_type  # an unchanged type keeps its row, whatever its version
     for field, value in values.items():
         if field not in DOCUMENT_FIELDS:
             raise TypeError(f"planning documents have no field {field!r}")

@@ -83,3 +83,10 @@ class Item(BilingualMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.label_fr}"
+
+    @property
+    def levels(self) -> list[str]:
+        """What each maturity level means for this key action (from version 2), in the request's
+        language; empty for other items."""
+        language = "en" if (get_language() or "").startswith("en") else "fr"
+        return self.extra.get(f"levels_{language}", [])

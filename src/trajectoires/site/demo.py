@@ -14,7 +14,7 @@ from django.utils import timezone
 from trajectoires.accounts.models import Funder
 from trajectoires.accounts.organisations import assembly_role_grant, funder_create
 from trajectoires.geo.selectors import area_from_reference
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_item, referential_items
 from trajectoires.steering.models import Vision
 from trajectoires.steering.services import journal_entry_create
 from trajectoires.steering.vision import OrientationInput, vision_save
@@ -23,9 +23,13 @@ from trajectoires.territories.models import Territory
 from trajectoires.territories.services import partnership_create, territory_create
 from trajectoires.territories.teams import membership_grant
 
+from .demo_assessments import assessments_load
+from .demo_diagnostics import diagnostics_load
+from .demo_effects import effects_load, report_load
 from .demo_evaluation import evaluation_load
 from .demo_governance import governance_load
 from .demo_planning import planning_load
+from .demo_stories import stories_load
 from .demo_workspace import workspace_load
 
 DEMO_PASSWORD = "trajectoires-demo"  # noqa: S105 — printed to whoever runs the demo, on purpose
@@ -228,6 +232,11 @@ def demo_load() -> list[str]:
     created += planning_load()
     created += governance_load()
     created += evaluation_load()
+    created += assessments_load()
+    created += diagnostics_load()
+    created += stories_load()
+    created += effects_load()
+    created += report_load()
     return created
 
 
@@ -256,9 +265,7 @@ def _funders() -> list[str]:
     for name, kind, territory_name in FUNDERS:
         if Funder.objects.filter(name=name).exists():
             continue
-        funder = funder_create(
-            actor=None, name=name, kind=Item.objects.get(grid__code="funder_type", code=kind)
-        )
+        funder = funder_create(actor=None, name=name, kind=referential_item("funder_type", kind))
         partnership_create(
             actor=None,
             territory=Territory.objects.get(name=territory_name),
@@ -312,7 +319,7 @@ def _journal() -> list[str]:
             occurred_on=occurred_on,
             body=body,
             visibility=visibility,
-            key_actions=list(Item.objects.filter(grid__code="key_action", code__in=key_actions)),
+            key_actions=list(referential_items("key_action").filter(code__in=key_actions)),
         )
         created.append(title)
     return created
@@ -322,7 +329,7 @@ def _vision() -> list[str]:
     territory = Territory.objects.get(name="Ungersheim")
     if Vision.objects.filter(territory=territory).exists():
         return []
-    needs = {item.code: item for item in Item.objects.filter(grid__code="essential_need")}
+    needs = {item.code: item for item in referential_items("essential_need")}
     vision_save(
         actor=get_user_model().objects.get(email="admin@ungersheim.demo"),
         territory=territory,

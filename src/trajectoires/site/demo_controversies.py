@@ -44,7 +44,7 @@ from trajectoires.governance.models import (
     StageTransition,
     StateOfControversy,
 )
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_items
 from trajectoires.territories.models import Territory
 
 from .demo_workspace import PLACES, Place
@@ -142,7 +142,7 @@ def _tell(setting: Setting, story: Story, left_at: str) -> Controversy:
         subject=setting.fill(story["subject"]),
         description=setting.fill(story["description"]),
         forum=None if reported else setting.forums[story["forum"]],
-        subject_areas=list(Item.objects.filter(grid__code="essential_need", code__in=story["areas"])),
+        subject_areas=list(referential_items("essential_need").filter(code__in=story["areas"])),
         visibility="private" if reported else "public",  # reported: the team qualifies it first
     )
     parties = _parties(setting, controversy, story["parties"][: 1 if reported else None])

@@ -66,11 +66,12 @@ def stories() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Setting:
-    """What a story needs of its territory."""
+    """What the demo records of the evaluation need of their territory: the outcomes here, and the
+    stories of change (demo_stories)."""
 
     territory: Territory
-    harvester: Any  # the territory's demo admin
-    actors: dict[str, Actor]  # ACTOR_KEYS → actor
+    admin: Any  # the territory's demo admin, who harvests, frames, collects and records
+    actors: dict[str, Actor]  # actor keys (ACTOR_KEYS, or demo_stories.ACTOR_KEYS) → actor
     actions: dict[str, Action]  # ACTION_KEYS → action
     where: dict[str, str]  # the territory's places and the names of its actors
     today: datetime.date
@@ -87,7 +88,8 @@ def evaluation_load() -> list[str]:
         if territory.outcomes.exists():
             continue
         harvest = stories()["territories"][place.territory]
-        setting = _setting(place, territory, harvest)
+        words = {key: value for key, value in harvest.items() if isinstance(value, str)}
+        setting = territory_setting(place, territory, ACTOR_KEYS, words)
         for key in harvest["outcomes"]:
             private = key == harvest["private"]
             _harvest(setting, stories()["stories"][key], Visibility.PRIVATE if private else Visibility.PUBLIC)
@@ -95,21 +97,27 @@ def evaluation_load() -> list[str]:
     return created
 
 
-def _setting(place: Place, territory: Territory, harvest: dict[str, Any]) -> Setting:
+def territory_setting(
+    place: Place, territory: Territory, actor_keys: dict[str, str], where: dict[str, str]
+) -> Setting:
+    """The setting of `place`'s territory: its demo admin, the actors of its map named by the start
+    of their name (`actor_keys`, filled with the place), the actions of its trajectory by the start
+    of their title (ACTION_KEYS), and the words its texts are filled with — the place's, then
+    `where`."""
     actors = list(Actor.objects.filter(territory=territory))
     actions = list(Action.objects.filter(territory=territory))
     return Setting(
         territory=territory,
-        harvester=get_user_model().objects.get(email=place.admin),
+        admin=get_user_model().objects.get(email=place.admin),
         actors={
             key: next(actor for actor in actors if actor.name.startswith(start.format(**place.__dict__)))
-            for key, start in ACTOR_KEYS.items()
+            for key, start in actor_keys.items()
         },
         actions={
             key: next(action for action in actions if action.title.startswith(start))
             for key, start in ACTION_KEYS.items()
         },
-        where={**place.__dict__, **{key: value for key, value in harvest.items() if isinstance(value, str)}},
+        where={**place.__dict__, **where},
         today=timezone.localdate(),
     )
 
@@ -118,7 +126,7 @@ def _harvest(setting: Setting, story: Story, visibility: str) -> Outcome:
     """The outcome as its harvester writes it, then the views of the independent people."""
     observed_on = setting.today - datetime.timedelta(days=story["days_ago"])
     outcome = outcome_create(
-        actor=setting.harvester,
+        actor=setting.admin,
         territory=setting.territory,
         who=setting.fill(story["who"]),
         actor_record=setting.actors[story["actor"]] if story["actor"] else None,
@@ -135,7 +143,7 @@ def _harvest(setting: Setting, story: Story, visibility: str) -> Outcome:
     )
     for view in story["views"]:
         substantiation_add(
-            actor=setting.harvester,
+            actor=setting.admin,
             outcome=outcome,
             substantiator=setting.actors[view["by"]],
             agreement=view["agreement"],

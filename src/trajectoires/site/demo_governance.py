@@ -17,7 +17,7 @@ from trajectoires.cooperation.models import Actor
 from trajectoires.governance.capacity import team_structure_save, training_create
 from trajectoires.governance.decisions import decision_create
 from trajectoires.governance.spaces import meeting_record, space_create
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_items
 from trajectoires.territories.models import Territory
 
 from .demo_controversies import controversies_load
@@ -100,7 +100,7 @@ def _spaces(territory, author, actors: list[Actor]):
 
 
 def _decisions(territory, author, council) -> None:
-    levels = {item.code: item for item in Item.objects.filter(grid__code="participation_level")}
+    levels = {item.code: item for item in referential_items("participation_level")}
     for title, decided_on, level, in_council, started in DECISIONS:
         decision_create(
             actor=author,

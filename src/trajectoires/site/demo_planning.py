@@ -23,7 +23,7 @@ from trajectoires.planning.iterations import iteration_record
 from trajectoires.planning.models import PlanningDocument
 from trajectoires.planning.pilots import pilot_create
 from trajectoires.planning.sheets import sheet_publish, sheet_save
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_items
 from trajectoires.steering.models import Orientation
 from trajectoires.territories.models import Territory
 
@@ -132,7 +132,7 @@ def _writers(territory: Territory) -> dict[str, Area]:
 
 def _documents(territory: Territory, author) -> list[PlanningDocument]:
     today = timezone.localdate()
-    types = {item.code: item for item in Item.objects.filter(grid__code="planning_document_type")}
+    types = {item.code: item for item in referential_items("planning_document_type")}
     writers = _writers(territory)
     documents = []
     for plan in DOCUMENTS:

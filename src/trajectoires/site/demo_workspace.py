@@ -17,7 +17,7 @@ from django.utils import timezone
 from trajectoires.cooperation.actors import actor_create
 from trajectoires.cooperation.models import Actor
 from trajectoires.cooperation.rounds import survey_round_create, tie_create
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_items
 from trajectoires.steering.celebrations import celebration_create
 from trajectoires.steering.models import Vision
 from trajectoires.steering.narratives import narrative_create
@@ -370,7 +370,7 @@ def _fill(text: str, place: Place) -> str:
 
 
 def _actors(place: Place, territory: Territory, author) -> dict[str, Actor]:
-    categories = {item.code: item for item in Item.objects.filter(grid__code="actor_category")}
+    categories = {item.code: item for item in referential_items("actor_category")}
     actors: dict[str, Actor] = {}
     for kind, name, category, organisation, function, visibility in CAST:
         name = _fill(name, place)
@@ -391,7 +391,7 @@ def _vision(place: Place, territory: Territory, author) -> Vision | None:
     existing = Vision.objects.filter(territory=territory).first()
     if existing or not place.needs:
         return existing
-    needs = {item.code: item for item in Item.objects.filter(grid__code="essential_need")}
+    needs = {item.code: item for item in referential_items("essential_need")}
     return vision_save(
         actor=author,
         territory=territory,
@@ -441,7 +441,7 @@ def _rounds(territory: Territory, author, actors: dict[str, Actor]) -> None:
 
 
 def _journal(place: Place, territory: Territory, author, actors: dict[str, Actor]) -> list:
-    key_actions = {item.code: item for item in Item.objects.filter(grid__code="key_action")}
+    key_actions = {item.code: item for item in referential_items("key_action")}
     return [
         journal_entry_create(
             actor=author,

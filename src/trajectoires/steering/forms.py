@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from trajectoires.cooperation.models import Actor
 from trajectoires.core.uploads import ACCEPTED_EXTENSIONS, check_upload, max_upload_bytes, size_label
 from trajectoires.core.visibility import Visibility
-from trajectoires.referential.selectors import referential_items
+from trajectoires.referential.selectors import kept_or_current, referential_items
 from trajectoires.territories.permissions import visible_to
 
 from .models import EntryType, JournalEntry
@@ -75,10 +75,18 @@ class JournalEntryForm(forms.Form):
     )
     body = forms.CharField(label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
     key_actions = KeyActionChoiceField(
-        label=_("Key actions"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Key actions"),
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     needs = LabelChoiceField(
-        label=_("Essential needs"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Essential needs"),
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     actors = forms.ModelMultipleChoiceField(
         label=_("Actors"), queryset=Actor.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
@@ -96,8 +104,13 @@ class JournalEntryForm(forms.Form):
 
     def __init__(self, *args, viewer=None, territory=None, entry: JournalEntry | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The current version's items, by code; an entry keeps the rows it holds for unchanged codes.
         self.fields["key_actions"].queryset = referential_items("key_action")
         self.fields["needs"].queryset = referential_items("essential_need")
+        self.kept = {
+            "key_actions": list(entry.key_actions.all()) if entry is not None else [],
+            "needs": list(entry.needs.all()) if entry is not None else [],
+        }
         if territory is not None:
             self.fields["actors"].queryset = territory_actors(viewer, territory)
         self.fields["attachments"].help_text = upload_help()
@@ -108,6 +121,14 @@ class JournalEntryForm(forms.Form):
 
     def clean_entry_type(self) -> str:
         return self.cleaned_data["entry_type"] or EntryType.EVENT
+
+    def clean_key_actions(self) -> list:
+        codes = [item.code for item in self.cleaned_data["key_actions"]]
+        return kept_or_current("key_action", codes, self.kept["key_actions"])
+
+    def clean_needs(self) -> list:
+        codes = [item.code for item in self.cleaned_data["needs"]]
+        return kept_or_current("essential_need", codes, self.kept["needs"])
 
     @classmethod
     def for_entry(cls, entry: JournalEntry, data=None, files=None, *, viewer=None) -> "JournalEntryForm":
@@ -134,10 +155,13 @@ class TimelineFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     type = forms.ChoiceField(label=_("Type"), required=False)
+    # By code (?key_action=K10): the filter finds entries holding the item of any version.
     key_action = KeyActionFilterField(
-        label=_("Key action"), queryset=None, required=False, empty_label=_("All")
+        label=_("Key action"), queryset=None, to_field_name="code", required=False, empty_label=_("All")
     )
-    need = LabelFilterField(label=_("Essential need"), queryset=None, required=False, empty_label=_("All"))
+    need = LabelFilterField(
+        label=_("Essential need"), queryset=None, to_field_name="code", required=False, empty_label=_("All")
+    )
     actor = forms.ModelChoiceField(
         label=_("Actor"), queryset=Actor.objects.none(), required=False, empty_label=_("All")
     )
@@ -157,8 +181,8 @@ class TimelineFilterForm(forms.Form):
         return JournalFilters(
             q=data.get("q") or "",
             type=data.get("type") or "",
-            key_action=data["key_action"].pk if data.get("key_action") else None,
-            need=data["need"].pk if data.get("need") else None,
+            key_action=data["key_action"].code if data.get("key_action") else "",
+            need=data["need"].code if data.get("need") else "",
             actor=data["actor"].pk if data.get("actor") else None,
             year=data.get("year"),
             has_attachments=bool(data.get("has_attachments")),

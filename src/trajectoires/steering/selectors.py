@@ -23,8 +23,8 @@ class JournalFilters:
 
     q: str = ""
     type: str = ""  # an EntryType value, or CELEBRATION
-    key_action: int | None = None  # référentiel item ids
-    need: int | None = None
+    key_action: str = ""  # référentiel codes: entries match whatever version their items are of
+    need: str = ""
     actor: int | None = None
     year: int | None = None
     has_attachments: bool = False
@@ -62,9 +62,9 @@ def _filtered_entries(viewer, territory: Territory, filters: JournalFilters) -> 
     if filters.type:
         entries = entries.filter(entry_type=filters.type)
     if filters.key_action:
-        entries = entries.filter(key_actions=filters.key_action)
+        entries = entries.filter(_tagged(JournalEntry.key_actions, "key_action", filters.key_action))
     if filters.need:
-        entries = entries.filter(needs=filters.need)
+        entries = entries.filter(_tagged(JournalEntry.needs, "essential_need", filters.need))
     if filters.actor:
         entries = entries.filter(actors=filters.actor)
     if filters.year:
@@ -74,6 +74,13 @@ def _filtered_entries(viewer, territory: Territory, filters: JournalFilters) -> 
     if (condition := matching(JournalEntry, filters.q, scope=territory.pk)) is not None:
         entries = entries.filter(condition)
     return entries
+
+
+def _tagged(tags, grid: str, code: str) -> Exists:
+    """The entry holds the item of this code, of whatever version (one row per entry, even if it held
+    the code twice)."""
+    through = tags.through.objects.filter(journalentry=OuterRef("pk"), item__grid__code=grid, item__code=code)
+    return Exists(through)
 
 
 def _filtered_celebrations(viewer, territory: Territory, filters: JournalFilters) -> QuerySet[Celebration]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from trajectoires.core.audit import audit_record, changed_fields
 from trajectoires.referential.models import Item
-from trajectoires.referential.selectors import referential_items
+from trajectoires.referential.selectors import kept_or_current, referential_items
 from trajectoires.territories.models import Territory
 from trajectoires.territories.permissions import can_write_in_territory, visible_to
 from trajectoires.territories.services import territory_scope
@@ -138,7 +138,9 @@ def _save_orientations(vision: Vision, orientations: list[OrientationInput]) -> 
     """Update the orientations that are kept, create the new ones, delete those left out.
 
     An input names the row it updates by `id`; without one, an unmatched row with the same title
-    is taken (a client that sends the orientations back unchanged keeps them)."""
+    is taken (a client that sends the orientations back unchanged keeps them). A kept orientation
+    keeps its own need rows for unchanged codes (whatever their version); any other need, and every
+    need of a new orientation, is the current version's."""
     existing = {row.pk: row for row in vision.orientations.all()}
     by_title = {row.title: row for row in reversed(existing.values())}
     kept: set[int] = set()
@@ -147,9 +149,11 @@ def _save_orientations(vision: Vision, orientations: list[OrientationInput]) -> 
         row = existing.get(orientation.id) if orientation.id else by_title.get(title)
         if row is None or row.pk in kept:
             row = Orientation(vision=vision)
+        held = list(row.needs.all()) if row.pk else []
+        needs = kept_or_current("essential_need", [need.code for need in orientation.needs], held)
         row.position, row.title, row.description = position, title, orientation.description.strip()
         row.save()
-        row.needs.set(orientation.needs)
+        row.needs.set(needs)
         kept.add(row.pk)
     vision.orientations.exclude(pk__in=kept).delete()
 
@@ -168,13 +172,15 @@ def vision_versions(vision: Vision) -> QuerySet[VisionVersion]:
 
 
 def needs_coverage(vision: Vision | None) -> list[Coverage]:
-    """Every essential need, with the orientations that serve it (none: a need the vision leaves out)."""
-    covering: dict[int, list[str]] = {}
+    """Every essential need of the current référentiel, with the orientations that serve it (none: a
+    need the vision leaves out), matched by code: an orientation keeps the need rows of the version
+    it was written with."""
+    covering: dict[str, list[str]] = {}
     for orientation in vision.orientations.all() if vision else []:
         for need in orientation.needs.all():
-            covering.setdefault(need.pk, []).append(orientation.title)
+            covering.setdefault(need.code, []).append(orientation.title)
     needs = referential_items("essential_need").select_related("parent")
-    return [Coverage(need, covering.get(need.pk, [])) for need in needs]
+    return [Coverage(need, covering.get(need.code, [])) for need in needs]
 
 
 @dataclass(frozen=True)

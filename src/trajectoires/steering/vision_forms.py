@@ -44,9 +44,12 @@ class OrientationForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # By code, over the current version's needs: an orientation's needs of an older version show
+    # checked, and saving them unchanged keeps their rows (see vision._save_orientations).
     needs = NeedChoiceField(
         label=_("Essential needs it answers"),
         queryset=None,
+        to_field_name="code",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -9,7 +9,7 @@ from .models import Territory
 
 class FunderForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    kind = forms.ModelChoiceField(label=_("Type"), queryset=None, empty_label=None)
+    kind = forms.ModelChoiceField(label=_("Type"), queryset=None, empty_label=None, to_field_name="code")
     siren = forms.CharField(
         label=_("SIREN"), max_length=9, required=False, help_text=_("Nine digits, if it has one.")
     )

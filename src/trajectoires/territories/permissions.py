@@ -74,6 +74,30 @@ def forget_viewer_scope(user) -> None:
         delattr(user, _CACHE_ATTRIBUTE)
 
 
+class AudienceViewer:
+    """Whoever reads a territory's records at one visibility level — the audience of a generated
+    document (an evaluation report): it reads what a viewer of that level reads, no more."""
+
+    is_authenticated = True
+    is_staff = False
+    pk = None
+
+    def __init__(self, scope: ViewerScope):
+        setattr(self, _CACHE_ATTRIBUTE, scope)
+
+
+def audience_viewer(territory: Territory, audience: str) -> AudienceViewer | None:
+    """A viewer reading `territory` as its `audience` does (None, the anonymous visitor, for public)."""
+    if audience == Visibility.PUBLIC:
+        return None
+    scopes = {
+        Visibility.ALLIANCE: ViewerScope(user_id=0),
+        Visibility.PARTNERS: ViewerScope(user_id=0, funded=frozenset({territory.pk})),
+        Visibility.PRIVATE: ViewerScope(user_id=0, roles={territory.pk: TerritoryRole.VIEWER}),
+    }
+    return AudienceViewer(scopes[audience])
+
+
 def visible_to(queryset: QuerySet, viewer, *, territory_field: str = "territory") -> QuerySet:
     """Only the records of `queryset` that `viewer` may see — the one place this is decided."""
     scope = viewer_scope(viewer)

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from trajectoires.cooperation.actors import actor_create
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_item
 
 from . import RecordCase
 
@@ -12,7 +12,7 @@ def _actor(territory, visibility, author, *, kind, name):
         territory=territory,
         kind=kind,
         name=f"{name} ({visibility})",
-        category=Item.objects.get(grid__code="actor_category", code="socio_economique"),
+        category=referential_item("actor_category", "socio_economique"),
         email="contact@example.org",
         visibility=visibility,
     )

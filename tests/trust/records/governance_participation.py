@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from trajectoires.governance.decisions import decision_create
 from trajectoires.governance.spaces import space_create
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_item
 
 from . import RecordCase
 
@@ -32,7 +32,7 @@ CASES = [
             territory=territory,
             title=f"Plan vélo co-construit ({visibility})",
             decided_on=datetime.date(2026, 1, 15),
-            participation_level=Item.objects.get(grid__code="participation_level", code="co_construct"),
+            participation_level=referential_item("participation_level", "co_construct"),
             co_construction_started_on=datetime.date(2025, 3, 10),
             visibility=visibility,
         ),

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from trajectoires.planning.coherence import coherence_assess
 from trajectoires.planning.models import PlanningDocument
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_item
 from trajectoires.steering.vision import OrientationInput, vision_save
 
 from . import RecordCase
@@ -20,13 +20,11 @@ def _assessed_cell(territory, visibility, author):
         statement="Un territoire nourricier.",
         visibility=visibility,
         reason="Conseil",
-        orientations=[
-            OrientationInput("Se nourrir", [Item.objects.get(grid__code="essential_need", code="food")])
-        ],
+        orientations=[OrientationInput("Se nourrir", [referential_item("essential_need", "food")])],
     )
     document = PlanningDocument.objects.create(
         territory=territory,
-        doc_type=Item.objects.get(grid__code="planning_document_type", code="plu"),
+        doc_type=referential_item("planning_document_type", "plu"),
         title="Plan local d’urbanisme",
         writer=territory.areas.get(),
         status="adopted",

@@ -3,7 +3,7 @@ import datetime
 from django.urls import reverse
 
 from trajectoires.planning.documents import document_create
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_item
 
 from . import RecordCase
 
@@ -13,7 +13,7 @@ def _create(territory, visibility, author):
     return document_create(
         actor=author,
         territory=territory,
-        doc_type=Item.objects.get(grid__code="planning_document_type", code="plu"),
+        doc_type=referential_item("planning_document_type", "plu"),
         title=f"PLU de la commune ({visibility})",
         writer=territory.areas.get(),
         status="adopted",

@@ -3,7 +3,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from trajectoires.referential.models import Item
+from trajectoires.referential.selectors import referential_item
 from trajectoires.steering.services import journal_entry_create
 from trajectoires.steering.vision import OrientationInput, vision_save
 
@@ -35,9 +35,7 @@ CASES = [
             statement=f"Un territoire nourricier ({visibility})",
             visibility=visibility,
             reason="Conseil",
-            orientations=[
-                OrientationInput("Se nourrir", [Item.objects.get(grid__code="essential_need", code="food")])
-            ],
+            orientations=[OrientationInput("Se nourrir", [referential_item("essential_need", "food")])],
         ),
         read_url=lambda vision: reverse("vision:detail", args=[vision.territory.slug]),
         write_url=lambda vision: reverse("vision:edit", args=[vision.territory.slug]),

@@ -10,12 +10,18 @@ from ninja import NinjaAPI, Swagger
 from . import (
     actors,
     areas,
+    assessments,
     capacity,
     celebrations,
+    change_frame,
     coherence,
     controversies,
     controversy_records,
+    diagnostics,
     documents,
+    effects,
+    evaluation,
+    indicators,
     journal,
     me,
     narratives,
@@ -24,6 +30,7 @@ from . import (
     participation,
     pilots,
     referential,
+    stories,
     territories,
     trajectory,
     vision,
@@ -79,6 +86,13 @@ api.add_router("/territories/", capacity.router)
 api.add_router("/territories/", controversies.router)
 api.add_router("/territories/", controversy_records.router)
 api.add_router("/territories/", outcomes.router)
+api.add_router("/territories/", assessments.router)
+api.add_router("/territories/", diagnostics.router)
+api.add_router("/territories/", change_frame.router)
+api.add_router("/territories/", stories.router)
+api.add_router("/territories/", effects.router)
+api.add_router("/territories/", indicators.router)
+api.add_router("/territories/", evaluation.router)
 api.add_router("/transferability-sheets/", pilots.sheets_router)
 api.add_router("/referential/", referential.router)
 api.add_router("/me", me.router)

@@ -119,12 +119,13 @@ def _out(actor: Actor, contacts: bool) -> dict[str, Any]:
     }
 
 
-def _category_id(code: str) -> int:
-    codes = dict(referential_items(CATEGORY_GRID).values_list("code", "pk"))
-    if code not in codes:
+def _category_code(code: str) -> str:
+    """A category code of the current référentiel, as the form takes it; the form keeps the actor's
+    own row when the code is unchanged."""
+    if not referential_items(CATEGORY_GRID).filter(code=code).exists():
         message = _("Unknown actor category: %(code)s.") % {"code": code}
         raise invalid({"category": [message]})
-    return codes[code]
+    return code
 
 
 def _validated(form: ActorForm) -> dict[str, Any]:
@@ -168,7 +169,7 @@ def read_actor(request: HttpRequest, slug: str, pk: int):
 )
 def create_actor(request: HttpRequest, slug: str, payload: ActorIn):
     territory = territory_get(slug)
-    data = payload.model_dump() | {"category": _category_id(payload.category)}
+    data = payload.model_dump() | {"category": _category_code(payload.category)}
     cleaned = _validated(ActorForm(data, viewer=request.user, territory=territory))
     actor = service_call(lambda: actor_create(actor=request.user, territory=territory, **cleaned))
     try:
@@ -191,7 +192,7 @@ def update_actor(request: HttpRequest, slug: str, pk: int, payload: ActorPatch):
         raise Http404
     sent = payload.model_dump(exclude_unset=True)
     if "category" in sent:
-        sent["category"] = _category_id(sent["category"] or "")
+        sent["category"] = _category_code(sent["category"] or "")
     form = ActorForm.for_actor(actor, viewer=request.user)
     data = {name: _initial(form, name) for name in form.fields} | sent
     cleaned = _validated(ActorForm.for_actor(actor, data, viewer=request.user))
@@ -241,5 +242,6 @@ def erase_actor(request: HttpRequest, slug: str, pk: int):
 
 
 def _initial(form: ActorForm, name: str) -> Any:
-    value = form.initial.get(name, form.fields[name].initial)
-    return value.pk if hasattr(value, "pk") else value
+    """The field's value as the form would send it back (a category by code, an organisation by id)."""
+    field = form.fields[name]
+    return field.prepare_value(form.initial.get(name, field.initial))

@@ -156,9 +156,10 @@ def _missing(missing: MissingLink) -> dict[str, Any]:
     }
 
 
-def _data(territory, payload: DocumentIn) -> dict[str, Any]:
-    """The payload validated by the page's form."""
-    form = DocumentForm(data=payload.model_dump(), territory=territory)
+def _data(territory, payload: DocumentIn, document: PlanningDocument | None = None) -> dict[str, Any]:
+    """The payload validated by the page's form; a document keeps its own type's row while its code
+    is unchanged."""
+    form = DocumentForm(data=payload.model_dump(), territory=territory, document=document)
     if not form.is_valid():
         raise invalid(form.errors)
     return form.cleaned_data
@@ -228,7 +229,7 @@ def update_document(request: HttpRequest, slug: str, pk: int, payload: DocumentI
     document = access_document(request.user, territory, pk)
     if not can_edit_document(request.user, document):
         raise Http404
-    data = _data(document.territory, payload)
+    data = _data(document.territory, payload, document)
     service_call(lambda: document_update(actor=request.user, document=document, **data))
     return _out(access_document(request.user, territory, pk), territory, timezone.localdate())
 

@@ -137,17 +137,18 @@ def _out(request: HttpRequest, entry: JournalEntry) -> dict[str, Any]:
     }
 
 
-def _codes(grid: str, codes: list[str], field: str, message: str) -> list[int]:
-    """Référentiel codes → item ids; unknown codes are a 422 on `field`."""
-    known = dict(referential_items(grid).values_list("code", "pk"))
+def _codes(grid: str, codes: list[str], field: str, message: str) -> list[str]:
+    """Référentiel codes of the current version, checked; unknown codes are a 422 on `field`."""
+    known = set(referential_items(grid).values_list("code", flat=True))
     unknown = [code for code in codes if code not in known]
     if unknown:
         raise invalid({field: [message % {"codes": ", ".join(unknown)}]})
-    return [known[code] for code in codes]
+    return codes
 
 
 def _form(request: HttpRequest, territory, payload: JournalEntryIn, entry=None) -> JournalEntryForm:
-    """The page's form, fed with the JSON: tags travel by code, the form takes their ids."""
+    """The page's form, fed with the JSON: tags travel by code, as on the page; for an existing
+    `entry`, an unchanged code keeps the entry's own row (whatever its version)."""
     data = payload.model_dump() | {
         "key_actions": _codes(
             "key_action", payload.key_actions, "key_actions", _("Unknown key actions: %(codes)s.")
@@ -161,16 +162,16 @@ def _form(request: HttpRequest, territory, payload: JournalEntryIn, entry=None) 
 
 
 def _filters(query: JournalQuery) -> JournalFilters:
-    def item_id(grid: str, code: str | None, field: str) -> int | None:
-        if not code:
-            return None
-        return _codes(grid, [code], field, _("Unknown code: %(codes)s."))[0]
+    def code(grid: str, value: str | None, field: str) -> str:
+        if not value:
+            return ""
+        return _codes(grid, [value], field, _("Unknown code: %(codes)s."))[0]
 
     return JournalFilters(
         q=query.q,
         type=query.type or "",
-        key_action=item_id("key_action", query.key_action, "key_action"),
-        need=item_id("essential_need", query.need, "need"),
+        key_action=code("key_action", query.key_action, "key_action"),
+        need=code("essential_need", query.need, "need"),
         actor=query.actor,
         year=query.year,
         has_attachments=query.has_attachments,
@@ -223,7 +224,7 @@ def create_journal_entry(request: HttpRequest, slug: str, payload: JournalEntryI
 def update_journal_entry(request: HttpRequest, slug: str, pk: int, payload: JournalEntryIn):
     territory = territory_get(slug)
     entry = access_journal_entry(request.user, territory, pk)
-    form = _form(request, territory, payload)
+    form = _form(request, territory, payload, entry)
     service_call(lambda: journal_entry_update(actor=request.user, entry=entry, **form.cleaned_data))
     return _out(request, access_journal_entry(request.user, territory, pk))
 

@@ -18,6 +18,7 @@ from pydantic import ConfigDict
 from trajectoires.core.visibility import Visibility
 from trajectoires.planning.action_forms import ActionForm
 from trajectoires.planning.actions import (
+    KEY_ACTION_GRID,
     ActionFilters,
     access_action,
     action_create,
@@ -163,26 +164,28 @@ def _out(action: Action) -> dict[str, Any]:
     }
 
 
-def _key_action_ids(codes: list[str], field: str) -> list[int]:
-    known = dict(referential_items("key_action").values_list("code", "pk"))
+def _key_action_codes(codes: list[str], field: str) -> list[str]:
+    """The codes, if all are key actions of the current référentiel (which holds every code of the
+    older versions); the form keeps an action's own rows for the codes it keeps (decision 0009)."""
+    known = set(referential_items(KEY_ACTION_GRID).values_list("code", flat=True))
     unknown = [code for code in codes if code not in known]
     if unknown:
         raise invalid({field: [_("Unknown key actions: %(codes)s.") % {"codes": ", ".join(unknown)}]})
-    return [known[code] for code in codes]
+    return codes
 
 
 def _filters(query: ActionQuery) -> ActionFilters:
-    key_action = _key_action_ids([query.key_action], "key_action")[0] if query.key_action else None
+    key_action = _key_action_codes([query.key_action], "key_action")[0] if query.key_action else ""
     return ActionFilters(status=query.status or "", service=query.service, key_action=key_action)
 
 
-def _data(request: HttpRequest, territory, payload: ActionIn) -> dict[str, Any]:
+def _data(request: HttpRequest, territory, payload: ActionIn, action: Action | None = None) -> dict[str, Any]:
     """The payload validated by the page's form; the services' names go to the service as sent."""
     data = payload.model_dump() | {
-        "key_actions": _key_action_ids(payload.key_actions, "key_actions"),
+        "key_actions": _key_action_codes(payload.key_actions, "key_actions"),
         "services": "",
     }
-    form = ActionForm(data=data, viewer=request.user, territory=territory)
+    form = ActionForm(data=data, viewer=request.user, territory=territory, action=action)
     if not form.is_valid():
         raise invalid(form.errors)
     return form.cleaned_data | {"services": payload.services}
@@ -241,7 +244,7 @@ def create_action(request: HttpRequest, slug: str, payload: ActionIn):
 def update_action(request: HttpRequest, slug: str, pk: int, payload: ActionIn):
     territory = territory_get(slug)
     action = access_action(request.user, territory, pk)
-    data = _data(request, territory, payload)
+    data = _data(request, territory, payload, action)
     service_call(lambda: action_update(actor=request.user, action=action, **data))
     return _written_out(request, territory, action)
 

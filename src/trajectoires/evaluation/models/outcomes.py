@@ -1,7 +1,5 @@
-"""Evaluation (K8–K10; stop S4, starts C1 and C4): how a territory evaluates itself qualitatively and
-humanly, with the people involved. First, outcome harvesting: the changes observed in others'
-behaviour, relationships, actions, policies or practices, and the territory's contribution to them,
-substantiated by independent people."""
+"""Outcome harvesting: who changed what, and the territory's contribution, substantiated by
+independent people."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
