@@ -54,6 +54,10 @@ def test_the_team_reads_every_governance_and_planning_page(page, platform_url, c
     read_the_diagnostic(page, check_accessibility)
     read_the_effects_and_indicators(page, platform_url, check_accessibility)
 
+    page.goto(platform_url + TERRITORY + "/evaluation/")  # the evaluation of the latest demo period
+    expect(page.get_by_role("heading", level=1)).to_have_text("Évaluation de Ungersheim")
+    check_accessibility(page)
+
     workspace_link(page, "Capacité d’agir").click()
     expect(page.locator("main")).to_contain_text("Pôle transition (démonstration)")
     check_accessibility(page)
