@@ -316,3 +316,19 @@ def test_an_actor_named_by_a_function_hides_its_whole_name_not_its_common_words(
     export = diagnostic_export(world.people["admin"], diagnostic)
     assert export["sections"][3]["text"] == "Entretien n° 1 parle en dernier."
     assert export["interviews"][0]["notes"] == "Elle parle en détail."
+
+
+def test_erasing_a_person_of_the_map_hides_their_name_in_the_diagnostics_that_met_them(world):
+    from trajectoires.cooperation.actor_gdpr import actor_erase
+
+    diagnostic = a_diagnostic(world, **SECTIONS)
+    jeanne = a_person(world)
+    an_interview(world, diagnostic, interviewee=jeanne, profile="", notes="Jeanne Martin raconte.")
+    actor_erase(actor=world.people["admin"], record=jeanne)
+    diagnostic.refresh_from_db()
+    exported = json.dumps(
+        diagnostic_export(world.people["admin"], diagnostic), default=str, ensure_ascii=False
+    )
+    assert "jeanne" not in exported.lower() and "martin" not in exported.lower()
+    assert Interview.objects.get().notes == "Entretien n° 1 raconte."
+    assert diagnostic.actors_relations == "Entretien n° 1, agricultrice, relie les maraîchers et la cantine."

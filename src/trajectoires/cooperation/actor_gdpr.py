@@ -20,6 +20,7 @@ from trajectoires.territories.services import territory_scope
 from .actors import audit_actor, snapshot
 from .models import Actor, Tie
 from .permissions import can_erase_actor, can_export_actor
+from .signals import actor_erasing
 from .tasks import refresh_territory_rounds
 
 # Stored data, not an interface string: the platform's records are written in French.
@@ -70,6 +71,7 @@ def actor_erase(*, actor: Any, record: Actor) -> Actor:
         if record.erased_at is not None:
             raise ValidationError(_("This person's data were already erased."))
         before = snapshot(record)
+        actor_erasing.send(sender=Actor, record=record)
         record.name = pseudonym(record)
         record.function = record.email = record.phone = record.notes = ""
         record.user = None

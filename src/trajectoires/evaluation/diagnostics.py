@@ -497,18 +497,26 @@ def interview_erase(*, actor: Any, interview: Interview) -> Interview:
     return interview
 
 
-def _hide_everywhere(interview: Interview) -> None:
-    """Before the link to the person goes, write their interview's label in place of their name in
-    the diagnostic's sections and the other interviews' notes: exports could no longer hide it."""
+def _hide_everywhere(interview: Interview, *, own_notes: bool = False) -> None:
+    """Before the person's name can no longer be recognised, write their interview's label in its
+    place in the diagnostic's sections and the interviews' notes: exports could no longer hide it."""
     hide = pseudonymiser([interview])
     diagnostic = Diagnostic.objects.select_for_update().get(pk=interview.diagnostic_id)
     for name in SECTION_FIELDS:
         setattr(diagnostic, name, hide(getattr(diagnostic, name)))
     diagnostic.save(update_fields=[*SECTION_FIELDS, "updated_at"])
-    for other in diagnostic.interviews.exclude(pk=interview.pk):
+    notes = diagnostic.interviews.all() if own_notes else diagnostic.interviews.exclude(pk=interview.pk)
+    for other in notes:
         if (hidden := hide(other.notes)) != other.notes:
             other.notes = hidden
             other.save(update_fields=["notes"])
+
+
+def hide_erased_person(sender, record: Actor, **kwargs) -> None:
+    """A person of the map is erased (GDPR): their name, about to become a pseudonym, is replaced by
+    their interview's label in every diagnostic that met them — sections and notes."""
+    for interview in Interview.objects.filter(interviewee=record).select_related("interviewee"):
+        _hide_everywhere(interview, own_notes=True)
 
 
 def shareable_funders(diagnostic: Diagnostic) -> QuerySet[Funder]:
