@@ -2,8 +2,10 @@
 so every test runs against the official data (inside its own rolled-back transaction)."""
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import translation
 
 from trajectoires.accounts.models import User
 
@@ -33,6 +35,15 @@ def _tasks_run_inline():
         TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     ):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language, whatever page in another language a test before it
+    read on the same thread (the locale middleware leaves the last one active)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
