@@ -3,6 +3,7 @@ its downloads, and the writes — write, move, share, say who reads the notes, r
 interview — as each role sees them. No name of a person met leaves the platform in a download."""
 
 import csv
+import datetime
 import io
 import json
 
@@ -35,6 +36,9 @@ def world():
 
 
 def date(value):
+    """A date or a moment as the pages show it: a moment on its local day (Paris, not UTC)."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
     return formats.date_format(value, "DATE_FORMAT")
 
 

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import formats
+from django.utils import formats, timezone
 
 from tests.governance.test_spaces import an_actor
 from tests.pages import page_text
@@ -30,6 +30,9 @@ def world():
 
 
 def date(value):
+    """A date or a moment as the pages show it: a moment on its local day (Paris, not UTC)."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
     return formats.date_format(value, "DATE_FORMAT")
 
 
