@@ -380,7 +380,11 @@ def test_a_writer_produces_the_pdf_report_through_the_page(
         client.get(BASE)
     )
 
-    client.logout()  # a public report: anyone downloads it
+    client.logout()  # a public report: anyone reads and downloads it
+    body = page_text(client.get(f"{BASE}rapports/{report.pk}/"))
+    assert "Évaluation de Ungersheim — Printemps 2026 Rapport d’évaluation (PDF) · Prêt" in body
+    assert "Public visé Public — tout le monde, et les données ouvertes" in body
+    # Last: closing a streamed file ends the request, which closes the database connection.
     response = client.get(download)
     assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
     assert (
@@ -393,9 +397,6 @@ def test_a_writer_produces_the_pdf_report_through_the_page(
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "Évaluation de Ungersheim" in text and "La cantine a changé nos menus" in text
     assert "confidentielle" not in text
-    body = page_text(client.get(f"{BASE}rapports/{report.pk}/"))
-    assert "Évaluation de Ungersheim — Printemps 2026 Rapport d’évaluation (PDF) · Prêt" in body
-    assert "Public visé Public — tout le monde, et les données ouvertes" in body
 
 
 def test_a_report_for_the_team_is_downloaded_by_the_team_only(
