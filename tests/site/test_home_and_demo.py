@@ -78,12 +78,17 @@ def test_the_demo_has_one_account_per_role_with_its_memberships():
     }
     assert roles == {
         "admin@biovallee.demo": [("territory", "admin", "Biovallée")],
+        "admin@departement-drome.demo": [("funder", "admin", "Département de la Drôme (démonstration)")],
         "admin@etat-haut-rhin.demo": [
             ("funder", "admin", "Services de l'État dans le Haut-Rhin (démonstration)")
         ],
         "admin@grande-synthe.demo": [("territory", "admin", "Grande-Synthe")],
         "admin@grenoble.demo": [("territory", "admin", "Grenoble-Alpes-Métropole")],
         "admin@larochelle.demo": [("territory", "admin", "Agglomération de La Rochelle")],
+        "admin@region-grand-est.demo": [("funder", "admin", "Région Grand Est (démonstration)")],
+        "admin@territoires-vivants.demo": [
+            ("funder", "admin", "Fondation Territoires vivants (démonstration)")
+        ],
         "admin@thouarsais.demo": [("territory", "admin", "Communauté de communes du Thouarsais")],
         "admin@ungersheim.demo": [("territory", "admin", "Ungersheim")],
         "charge@etat-haut-rhin.demo": [

@@ -16,6 +16,7 @@ from trajectoires.territories.models import Territory
 
 from .measure import Measure, time_call, time_page
 from .synthetic_assessments import assessment_pages
+from .synthetic_funding import funding_pages
 from .synthetic_stories import evaluation_pages, report_of_latest_period
 from .urls import FLOOR_PATH
 
@@ -56,8 +57,10 @@ def measure_all(rounds: int) -> list[dict]:
     followed_up = Controversy.objects.filter(territory=territory, stage=ControversyStage.FOLLOWED_UP)
     controversy = followed_up.order_by("pk").first()
     outcome = Outcome.objects.filter(territory=territory).order_by("pk").first()
-    anonymous, member = Client(), Client()
+    anonymous, member, funder_member = Client(), Client(), Client()
     member.force_login(admin)
+    funding = funding_pages(territory)
+    funder_member.force_login(funding.funder_member)
     base = f"/territoires/{territory.slug}"
     public_assessments, signed_in_assessments = assessment_pages(territory)
     public_evaluation, signed_in_evaluation = evaluation_pages(territory)
@@ -69,6 +72,7 @@ def measure_all(rounds: int) -> list[dict]:
         "controversy register, anonymous (public ones)": f"{base}/controverses/",
         **public_assessments,
         **public_evaluation,
+        **funding.anonymous,
     }
     signed_in = {
         "journal timeline, territory admin (500 entries)": f"{base}/journal/",
@@ -102,11 +106,12 @@ def measure_all(rounds: int) -> list[dict]:
         "API: outcomes list": f"/api/v1/territories/{territory.slug}/outcomes/",
         **signed_in_assessments,
         **signed_in_evaluation,
+        **funding.territory_admin,
     }
     floor = Measure("floor: bare Django view")
     search = Measure("area search (selector)", target="p95 ≤ 50 ms")
     search_page = Measure("directory search (htmx fragment)")
-    pages = {name: Measure(name) for name in {**public, **signed_in}}
+    pages = {name: Measure(name) for name in {**public, **signed_in, **funding.as_funder}}
     journal_search = Measure("journal search page (French stems), territory admin")
     search_rows = Measure("journal search (selector: count and first page)", target="p95 ≤ 100 ms")
     latest_round = SurveyRound.objects.filter(territory=territory).order_by("-held_on").first()
@@ -128,6 +133,8 @@ def measure_all(rounds: int) -> list[dict]:
                 time_page(pages[name], anonymous, url)
             for name, url in signed_in.items():
                 time_page(pages[name], member, url)
+            for name, url in funding.as_funder.items():
+                time_page(pages[name], funder_member, url)
             for query in JOURNAL_SEARCHES:
                 time_page(journal_search, member, f"{base}/journal/?q={query}")
                 time_call(search_rows, lambda query=query: _search_rows(admin, territory, query))

@@ -8,7 +8,8 @@ trainings, a controversy register at every stage: synthetic_governance.py), its 
 (harvested outcomes and their substantiations: synthetic_evaluation.py; two closed self-assessment
 campaigns: synthetic_assessments.py; two reporting periods with their stories of change, selection
 rounds, systemic effects and indicators, and a diagnostic sensible: synthetic_stories.py), 300
-funders partnered with ten territories each. `scale`
+funders partnered with ten territories each, and their programmes and 5,000 engagement contracts
+(synthetic_funding.py). `scale`
 shrinks it all.
 Rows are written with plain INSERTs (see docs/decisions/0002) in one transaction; the data is
 deterministic (seeded), clearly synthetic in its names, and never mixed with the platform's own
@@ -38,6 +39,7 @@ from trajectoires.territories.models import (
 
 from .synthetic_assessments import generate_assessments, has_assessments
 from .synthetic_evaluation import generate_evaluation, has_evaluation
+from .synthetic_funding import generate_funding, has_funding
 from .synthetic_governance import generate_governance, has_governance
 from .synthetic_planning import generate_planning, has_planning
 from .synthetic_stories import generate_stories, has_stories
@@ -99,6 +101,7 @@ LAYERS = (
     (has_evaluation, generate_evaluation, 3),
     (has_assessments, generate_assessments, 4),
     (has_stories, generate_stories, 5),
+    (has_funding, generate_funding, 6),
 )
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "trajectoires.planning",
     "trajectoires.governance",
     "trajectoires.evaluation",
+    "trajectoires.funding",
     "trajectoires.dashboard",
     "trajectoires.api",
     "trajectoires.site",

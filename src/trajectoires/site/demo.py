@@ -1,5 +1,5 @@
 """The demo alliance: territories on real areas of the official geography, one account per role,
-two demo funders, and a few journal entries at each visibility level.
+four demo funders, and a few journal entries at each visibility level.
 
 Everything here is demonstration content; names and descriptions say so. Loading twice changes nothing.
 """
@@ -27,6 +27,8 @@ from .demo_assessments import assessments_load
 from .demo_diagnostics import diagnostics_load
 from .demo_effects import effects_load, report_load
 from .demo_evaluation import evaluation_load
+from .demo_funding import funding_load
+from .demo_funding_reports import funding_reports_load
 from .demo_governance import governance_load
 from .demo_planning import planning_load
 from .demo_stories import stories_load
@@ -108,9 +110,12 @@ TERRITORIES = [
     ),
 ]
 
-FUNDERS = [  # name, type in the référentiel, the demo territory it works with
+FUNDERS = [  # name, type in the référentiel, the demo territory it works with ("": none yet — signing
+    # an engagement contract makes it a partner, demo_funding.py)
     ("Services de l'État dans le Haut-Rhin (démonstration)", "etat", "Ungersheim"),
     ("Fondation Territoires vivants (démonstration)", "fondation", "Biovallée"),
+    ("Région Grand Est (démonstration)", "region", ""),
+    ("Département de la Drôme (démonstration)", "departement", ""),
 ]
 
 ACCOUNTS = [
@@ -180,6 +185,27 @@ ACCOUNTS = [
         funder_role="officer",
     ),
     DemoAccount(
+        "admin@region-grand-est.demo",
+        "Thomas Muller",
+        "funder admin — Région Grand Est",
+        funder="region-grand-est-demonstration",
+        funder_role="admin",
+    ),
+    DemoAccount(
+        "admin@departement-drome.demo",
+        "Agnès Blanc",
+        "funder admin — Département de la Drôme",
+        funder="departement-de-la-drome-demonstration",
+        funder_role="admin",
+    ),
+    DemoAccount(
+        "admin@territoires-vivants.demo",
+        "Romain Petit",
+        "funder admin — Fondation Territoires vivants",
+        funder="fondation-territoires-vivants-demonstration",
+        funder_role="admin",
+    ),
+    DemoAccount(
         "secretariat@assemblee.demo", "Nadia Benali", "assembly secretariat", assembly_role="secretariat"
     ),
     DemoAccount("delegue@assemblee.demo", "Hugo Lefèvre", "assembly delegate", assembly_role="delegate"),
@@ -237,6 +263,8 @@ def demo_load() -> list[str]:
     created += stories_load()
     created += effects_load()
     created += report_load()
+    created += funding_load()
+    created += funding_reports_load()
     return created
 
 
@@ -266,12 +294,13 @@ def _funders() -> list[str]:
         if Funder.objects.filter(name=name).exists():
             continue
         funder = funder_create(actor=None, name=name, kind=referential_item("funder_type", kind))
-        partnership_create(
-            actor=None,
-            territory=Territory.objects.get(name=territory_name),
-            funder=funder,
-            since=datetime.date(2025, 1, 1),
-        )
+        if territory_name:
+            partnership_create(
+                actor=None,
+                territory=Territory.objects.get(name=territory_name),
+                funder=funder,
+                since=datetime.date(2025, 1, 1),
+            )
         created.append(name)
     return created
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from trajectoires.accounts.organisations import funder_create
 
 from .funder_forms import FunderForm, PartnershipForm
-from .permissions import is_platform_staff
+from .permissions import is_platform_staff, viewer_scope
 from .services import partnership_create
 from .team_selectors import funder_get, funder_list, funder_partnerships
 
@@ -27,6 +27,7 @@ def funder_detail(request, slug: str, partnership_form=None):
         "funder": funder,
         "partnerships": partnerships,
         "is_staff": is_platform_staff(request.user),
+        "is_member": funder.pk in viewer_scope(request.user).funder_roles,
         "partnership_form": partnership_form or PartnershipForm(),
     }
     return render(request, "territories/funder_detail.html", context, status=400 if partnership_form else 200)

@@ -15,12 +15,17 @@ from . import (
     celebrations,
     change_frame,
     coherence,
+    contract_coherence,
+    contract_records,
+    contract_reports,
+    contracts,
     controversies,
     controversy_records,
     diagnostics,
     documents,
     effects,
     evaluation,
+    funding_overview,
     indicators,
     journal,
     me,
@@ -29,6 +34,7 @@ from . import (
     outcomes,
     participation,
     pilots,
+    programmes,
     referential,
     stories,
     territories,
@@ -93,6 +99,14 @@ api.add_router("/territories/", stories.router)
 api.add_router("/territories/", effects.router)
 api.add_router("/territories/", indicators.router)
 api.add_router("/territories/", evaluation.router)
+api.add_router("/territories/", contracts.router)
+api.add_router("/territories/", contract_coherence.router)
+api.add_router("/territories/", contract_records.router)
+api.add_router("/territories/", contract_reports.router)
+api.add_router("/funders/", programmes.router)
+api.add_router("/funders/", contract_reports.funders_router)
+api.add_router("/funders/", funding_overview.funders_router)
+api.add_router("/funding/", funding_overview.router)
 api.add_router("/transferability-sheets/", pilots.sheets_router)
 api.add_router("/referential/", referential.router)
 api.add_router("/me", me.router)
