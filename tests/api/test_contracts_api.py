@@ -195,6 +195,7 @@ def test_the_detail_gives_shares_tranches_lines_conditions_and_objectives(fw):
                 "id": condition.pk,
                 "kind": "diagnostic",
                 "funder": "prefecture-68",
+                "report_year": None,
                 "met": False,
                 "unlock": LOCKED,
             }
@@ -391,6 +392,7 @@ def test_a_draft_is_filled_changed_and_deleted(fw):
             "id": contract.conditions.get().pk,
             "kind": "partnership",
             "funder": "region-grand-est",
+            "report_year": None,
             "met": False,
             "unlock": "Signez un partenariat avec Région Grand Est.",
         }
@@ -556,6 +558,13 @@ def test_bad_input_on_creation_names_the_field_and_writes_nothing(fw):
         ),
         pytest.param(
             "admin", "", {"end_year": 2040}, {"end_year": ["Un contrat dure de 1 à 10 ans."]}, id="patch"
+        ),
+        pytest.param(
+            "admin",
+            "/conditions",
+            {"kind": "report", "funder": "region-grand-est", "report_year": 2031},
+            {"report_year": ["Choisissez l’année d’un rapport du contrat, de 2027 à 2029."]},
+            id="report condition outside the years",
         ),
         pytest.param(
             "partner_funder",

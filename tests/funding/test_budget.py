@@ -436,7 +436,7 @@ def test_conditions_are_kept_on_a_draft_only_and_of_a_known_kind(fw):
     )
     mark = last_entry_id()
     assert refused(
-        lambda: condition_add(actor=fw.prefecture_admin, contract=contract, kind="report", funder=fw.region)
+        lambda: condition_add(actor=fw.prefecture_admin, contract=contract, kind="wish", funder=fw.region)
     ) == {"kind": ["Choisissez un type de condition."]}
     region_2027 = tranche(contract, fw.region, 2027)
     assert refused(

@@ -536,9 +536,12 @@ def test_the_preparer_adds_a_condition_and_removes_it_unless_a_line_needs_it(cli
     new = f"{base(contract)}conditions/nouvelle/"
     body = page_text(client.get(new))
     assert (
-        f"Ce qui doit être acquis : {DIAGNOSTIC} {PARTNERSHIP} Pour quel cofinanceur : "
+        f"Ce qui doit être acquis : {DIAGNOSTIC} {PARTNERSHIP} Le rapport annuel sur une année, remis "
+        "Pour quel cofinanceur : "
         "Le diagnostic est partagé avec ce financeur, ou le partenariat est signé avec lui. "
-        "Préfecture du Haut-Rhin Région Grand Est Ajouter Annuler"
+        "Préfecture du Haut-Rhin Région Grand Est "
+        "Année du rapport : Pour une condition de rapport : "
+        "l’année dont le rapport annuel doit d’abord être remis. Ajouter Annuler"
     ) in body
     response = client.post(new, {"funder": fw.region.pk})
     assert response.status_code == 400 and not actions("contract.condition_add")
@@ -571,3 +574,19 @@ def test_the_preparer_adds_a_condition_and_removes_it_unless_a_line_needs_it(cli
     assert client.post(delete).status_code == 302
     assert not Condition.objects.filter(pk=partnership.pk).exists()
     assert len(actions("contract.condition_remove")) == 1
+
+
+def test_a_report_condition_names_its_year_and_a_wrong_year_is_refused(client, fw):
+    contract = a_contract(fw)
+    client.force_login(fw.prefecture_admin)
+    new = f"{base(contract)}conditions/nouvelle/"
+    response = client.post(new, {"kind": "report", "funder": fw.region.pk, "report_year": "2035"})
+    assert response.status_code == 400
+    assert "Choisissez l’année d’un rapport du contrat, de 2027 à 2029." in page_text(response)
+    assert not actions("contract.condition_add")
+    response = client.post(new, {"kind": "report", "funder": fw.region.pk, "report_year": "2027"})
+    assert response.status_code == 302
+    assert list(contract.conditions.values_list("kind", "report_year")) == [("report", 2027)]
+    assert "Le rapport annuel sur une année, remis (2027) — Région Grand Est" in body_of(
+        client, contract
+    ) or ("Soumettez le rapport annuel sur 2027 aux cofinanceurs." in body_of(client, contract))

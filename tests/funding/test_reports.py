@@ -269,3 +269,59 @@ def test_due_late_and_done_follow_the_earliest_date_the_co_funders_set(
     ]
     in_2027 = report_schedule([contract], today=datetime.date(2027, 6, 1))
     assert [(row.year, row.state) for row in in_2027] == [(2027, "done")]  # the years to come wait
+
+
+def test_a_tranche_can_wait_for_the_report_on_a_year(fw):
+    """The third kind of condition precedent: the annual report on a year, delivered (submitted)."""
+    from trajectoires.funding.budget import (
+        condition_add,
+        condition_states,
+        tranche_commit,
+        tranche_pay,
+        tranche_save,
+    )
+    from trajectoires.funding.portfolio import funder_portfolio
+
+    draft = a_contract(fw)
+    region = draft.parties.get(funder=fw.region)
+    with pytest.raises(ValidationError) as error:
+        condition_add(
+            actor=fw.prefecture_admin, contract=draft, kind="report", funder=fw.region, report_year=2031
+        )
+    assert error.value.message_dict == {
+        "report_year": ["Choisissez l’année d’un rapport du contrat, de 2027 à 2029."]
+    }
+    condition = condition_add(
+        actor=fw.prefecture_admin, contract=draft, kind="report", funder=fw.region, report_year=2027
+    )
+    assert AuditEntry.objects.get(action="contract.condition_add").changes == {
+        "kind": [None, "report"], "funder": [None, "region-grand-est"], "report_year": [None, 2027]
+    }  # fmt: skip
+    tranche = draft.tranches.get(party=region, year=2028)
+    tranche_save(
+        actor=fw.prefecture_admin,
+        party=region,
+        year=2028,
+        amount=tranche.amount,
+        condition=condition,
+        tranche=tranche,
+    )
+    contract = active(fw, draft)
+    tranche.refresh_from_db()
+    tranche_commit(actor=fw.region_officer, tranche=tranche, on=datetime.date(2028, 1, 10))
+    state = condition_states(contract)[condition.pk]
+    assert (state.met, state.unlock) == (False, "Soumettez le rapport annuel sur 2027 aux cofinanceurs.")
+    with pytest.raises(ValidationError) as error:
+        tranche_pay(actor=fw.region_officer, tranche=tranche, on=datetime.date(2028, 3, 1))
+    assert error.value.message_dict == {
+        "paid_on": ["Cette tranche est verrouillée : Soumettez le rapport annuel sur 2027 aux cofinanceurs."]
+    }
+    assert funder_portfolio(fw.region).conditions_met == 0
+    report = written(fw, contract, year=2027)
+    assert not condition_states(contract)[condition.pk].met  # written is not delivered
+    report_submit(actor=fw.people["editor"], report=report)
+    assert condition_states(contract)[condition.pk].met
+    assert funder_portfolio(fw.region).conditions_met == 1
+    tranche_pay(actor=fw.region_officer, tranche=tranche, on=datetime.date(2028, 3, 1))
+    tranche.refresh_from_db()
+    assert tranche.paid_on == datetime.date(2028, 3, 1)

@@ -8,7 +8,7 @@
   after the diagnostic sensible gets that condition on its own. The territory's writers record what
   is spent while the contract runs; nothing is spent on a locked line.
 - A condition is met when the territory has a finished diagnostic sensible shared with the funder,
-  or a partnership with it.
+  a partnership with it, or has delivered (submitted) the contract's annual report on a given year.
 """
 
 import datetime
@@ -28,7 +28,17 @@ from trajectoires.referential.models import Item
 from trajectoires.territories.models import TerritoryPartnership
 
 from .contracts import audit, require_status
-from .models import BUDGET_LINE_GRID, BudgetLine, Condition, ConditionKind, Contract, ContractParty, Tranche
+from .models import (
+    BUDGET_LINE_GRID,
+    BudgetLine,
+    Condition,
+    ConditionKind,
+    Contract,
+    ContractParty,
+    ContractReport,
+    ContractReportStatus,
+    Tranche,
+)
 from .models import ContractStatus as S
 from .money import money
 from .permissions import can_follow, can_prepare, is_funder_member
@@ -51,6 +61,10 @@ class ConditionState:
         funder = self.condition.funder.name
         if self.condition.kind == ConditionKind.DIAGNOSTIC:
             return _("Complete the diagnostic sensible and share it with %(funder)s.") % {"funder": funder}
+        if self.condition.kind == ConditionKind.REPORT:
+            return _("Submit the annual report on %(year)s to the co-funders.") % {
+                "year": self.condition.report_year
+            }
         return _("Sign a partnership with %(funder)s.") % {"funder": funder}
 
 
@@ -70,32 +84,55 @@ def condition_states(contract: Contract) -> dict[int, ConditionState]:
             territory_id=contract.territory_id, funder_id__in=funder_ids
         ).values_list("funder_id", flat=True)
     )
-    met_by = {ConditionKind.DIAGNOSTIC: shared, ConditionKind.PARTNERSHIP: partners}
-    return {
-        condition.pk: ConditionState(condition, condition.funder_id in met_by[condition.kind])
-        for condition in conditions
-    }
+    delivered = (
+        set(
+            ContractReport.objects.filter(
+                contract_id=contract.pk,
+                status__in=[ContractReportStatus.SUBMITTED, ContractReportStatus.ACCEPTED],
+            ).values_list("year", flat=True)
+        )
+        if any(condition.kind == ConditionKind.REPORT for condition in conditions)
+        else set()
+    )
+
+    def met(condition: Condition) -> bool:
+        if condition.kind == ConditionKind.REPORT:
+            return condition.report_year in delivered
+        return condition.funder_id in (shared if condition.kind == ConditionKind.DIAGNOSTIC else partners)
+
+    return {condition.pk: ConditionState(condition, met(condition)) for condition in conditions}
 
 
 def is_locked(contract: Contract, condition: Condition | None) -> bool:
     return condition is not None and not condition_states(contract)[condition.pk].met
 
 
-def condition_add(*, actor: Any, contract: Contract, kind: str, funder: Funder) -> Condition:
+def condition_add(
+    *, actor: Any, contract: Contract, kind: str, funder: Funder, report_year: int | None = None
+) -> Condition:
+    """A condition on a draft; a report condition names the year whose report must be delivered."""
     if not can_prepare(actor, contract):
         raise PermissionDenied
     require_status(contract, S.DRAFT)
     if kind not in ConditionKind.values:
         raise ValidationError({"kind": _("Choose a kind of condition.")})
-    condition, created = Condition.objects.get_or_create(contract=contract, kind=kind, funder=funder)
-    if created:
-        audit(
-            actor,
-            "contract.condition_add",
-            condition,
-            contract,
-            {"kind": [None, kind], "funder": [None, funder.slug]},
+    if kind != ConditionKind.REPORT:
+        report_year = None
+    elif report_year not in contract.years:
+        raise ValidationError(
+            {
+                "report_year": _("Choose the year of a report of the contract, from %(first)s to %(last)s.")
+                % {"first": contract.start_year, "last": contract.end_year}
+            }
         )
+    condition, created = Condition.objects.get_or_create(
+        contract=contract, kind=kind, funder=funder, report_year=report_year
+    )
+    if created:
+        changes = {"kind": [None, kind], "funder": [None, funder.slug]}
+        if report_year is not None:
+            changes["report_year"] = [None, report_year]
+        audit(actor, "contract.condition_add", condition, contract, changes)
     return condition
 
 

@@ -55,7 +55,8 @@ class FunderField(forms.ModelChoiceField):
 
 
 def condition_label(condition: Condition) -> str:
-    return f"{condition.get_kind_display()} — {condition.funder.name}"
+    year = f" ({condition.report_year})" if condition.report_year else ""
+    return f"{condition.get_kind_display()}{year} — {condition.funder.name}"
 
 
 class TrancheForm(forms.Form):
@@ -148,6 +149,11 @@ class ConditionForm(forms.Form):
         queryset=Funder.objects.none(),
         empty_label=None,
         help_text=_("The diagnostic is shared with this funder, or the partnership is signed with it."),
+    )
+    report_year = forms.IntegerField(
+        label=_("Year of the report"),
+        required=False,
+        help_text=_("For a report condition: the year whose annual report must be delivered first."),
     )
 
     def __init__(self, *args, contract: Contract, **kwargs):

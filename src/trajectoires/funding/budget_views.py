@@ -274,7 +274,11 @@ def condition_new(request, slug: str, pk: int):
     def save():
         data = form.cleaned_data
         return budget.condition_add(
-            actor=request.user, contract=contract, kind=data["kind"], funder=data["funder"]
+            actor=request.user,
+            contract=contract,
+            kind=data["kind"],
+            funder=data["funder"],
+            report_year=data["report_year"],
         )
 
     context = {"contract": contract}

@@ -15,7 +15,16 @@ from trajectoires.evaluation.models import DiagnosticShare, DiagnosticStatus
 from trajectoires.referential.selectors import referential_items
 from trajectoires.territories.models import TerritoryPartnership
 
-from .models import BudgetLine, Condition, ConditionKind, Contract, ContractParty, Tranche
+from .models import (
+    BudgetLine,
+    Condition,
+    ConditionKind,
+    Contract,
+    ContractParty,
+    ContractReport,
+    ContractReportStatus,
+    Tranche,
+)
 from .models import ContractStatus as S
 from .reports import late_count
 
@@ -81,8 +90,12 @@ def _capacities(lines) -> tuple[Decimal, Decimal]:
 
 
 def _conditions_met(conditions) -> tuple[int, int]:
-    rows = list(conditions.values_list("kind", "funder_id", "contract__territory_id"))
-    territories = {territory for _kind, _funder, territory in rows}
+    """Conditions met over many contracts, from plain values: a diagnostic shared with the funder,
+    a partnership with it, or the report on the year delivered."""
+    rows = list(
+        conditions.values_list("kind", "funder_id", "contract__territory_id", "contract_id", "report_year")
+    )
+    territories = {row[2] for row in rows}
     shared = set(
         DiagnosticShare.objects.filter(
             diagnostic__territory_id__in=territories,
@@ -94,9 +107,19 @@ def _conditions_met(conditions) -> tuple[int, int]:
             "funder_id", "territory_id"
         )
     )
-    met_by = {ConditionKind.DIAGNOSTIC: shared, ConditionKind.PARTNERSHIP: partners}
-    met = sum(1 for kind, funder, territory in rows if (funder, territory) in met_by[kind])
-    return met, len(rows)
+    delivered = set(
+        ContractReport.objects.filter(
+            contract__in=conditions.filter(kind=ConditionKind.REPORT).values("contract_id"),
+            status__in=[ContractReportStatus.SUBMITTED, ContractReportStatus.ACCEPTED],
+        ).values_list("contract_id", "year")
+    )
+
+    def met(kind, funder, territory, contract, year) -> bool:
+        if kind == ConditionKind.REPORT:
+            return (contract, year) in delivered
+        return (funder, territory) in (shared if kind == ConditionKind.DIAGNOSTIC else partners)
+
+    return sum(1 for row in rows if met(*row)), len(rows)
 
 
 @dataclass(frozen=True)

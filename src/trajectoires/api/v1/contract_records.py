@@ -99,8 +99,9 @@ class LineSpendIn(In):
 
 
 class ContractConditionIn(In):
-    kind: str = Field(description="diagnostic or partnership.")
+    kind: str = Field(description="diagnostic, partnership or report.")
     funder: str = Field(description="The slug of a co-funder of the contract.")
+    report_year: int | None = Field(None, ge=0, le=32767, description="For a report: the year reported on.")
 
 
 class ContractObjectiveIn(In):
@@ -255,11 +256,18 @@ def spend_line(request: HttpRequest, slug: str, pk: int, line: int, payload: Lin
     summary="Add a condition precedent on a draft (lead funder, territory admin)",
 )
 def add_condition(request: HttpRequest, slug: str, pk: int, payload: ContractConditionIn):
-    """A finished diagnostic sensible shared with a co-funder, or a partnership with it."""
+    """A finished diagnostic sensible shared with a co-funder, a partnership with it, or the annual
+    report on a year of the contract delivered."""
     contract = gated(request, slug, pk, can_prepare)
     funder = party_of(contract, payload.funder).funder
     service_call(
-        lambda: condition_add(actor=request.user, contract=contract, kind=payload.kind, funder=funder)
+        lambda: condition_add(
+            actor=request.user,
+            contract=contract,
+            kind=payload.kind,
+            funder=funder,
+            report_year=payload.report_year,
+        )
     )
     return Status(201, fresh_out(request.user, contract.territory, pk))
 

@@ -137,8 +137,9 @@ class ContractLineOut(Schema):
 
 class ContractConditionOut(Schema):
     id: int
-    kind: str = Field(description="diagnostic or partnership.")
+    kind: str = Field(description="diagnostic, partnership or report.")
     funder: str
+    report_year: int | None = Field(description="For a report condition: the year reported on.")
     met: bool
     unlock: str | None = Field(description="What unlocks it, while it is unmet.")
 
@@ -345,6 +346,7 @@ def contract_out(viewer, contract: Contract) -> dict[str, Any]:
                 "id": pk,
                 "kind": state.condition.kind,
                 "funder": state.condition.funder.slug,
+                "report_year": state.condition.report_year,
                 "met": state.met,
                 "unlock": None if state.met else state.unlock,
             }

@@ -122,6 +122,7 @@ class ContractParty(models.Model):
 class ConditionKind(models.TextChoices):
     DIAGNOSTIC = "diagnostic", _("A finished diagnostic sensible, shared with the funder")
     PARTNERSHIP = "partnership", _("A signed partnership between the funder and the territory")
+    REPORT = "report", _("The annual report on a year, delivered")
 
 
 class Condition(models.Model):
@@ -130,11 +131,21 @@ class Condition(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="conditions")
     kind = models.CharField(_("kind"), max_length=12, choices=ConditionKind.choices)
     funder = models.ForeignKey(Funder, verbose_name=_("funder"), on_delete=models.PROTECT, related_name="+")
+    report_year = models.PositiveSmallIntegerField(_("year of the report"), null=True, blank=True)
 
     class Meta:
-        ordering = ["kind", "id"]
+        ordering = ["kind", "report_year", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["contract", "kind", "funder"], name="condition_unique")
+            models.UniqueConstraint(
+                fields=["contract", "kind", "funder"],
+                condition=models.Q(report_year__isnull=True),
+                name="condition_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["contract", "kind", "funder", "report_year"],
+                condition=models.Q(report_year__isnull=False),
+                name="condition_report_unique",
+            ),
         ]
         verbose_name = _("condition precedent")
 
